@@ -1,0 +1,143 @@
+// LeaseStore: the storage interface for DHCPv4 and DHCPv6 leases. Implementations live in
+// backends/memfile/, backends/postgres/ and backends/mysql/; one conformance suite
+// (tests/unit/backends/lease_store_conformance.h) checks every one of them against the
+// contract written here.
+//
+// Threads: every method may be called from any thread at the same time. Methods may block on
+// disk or network I/O. A write returns only once the change is durable as the backend defines
+// it (memfile: appended to the lease file; SQL: transaction committed), so the caller may
+// acknowledge the lease to a client as soon as a write returns success. Implementations are
+// free to batch concurrent writes into one commit (group commit).
+//
+// Errors: no method throws for an expected failure. Each returns StoreResult, whose error
+// carries one of the codes below; anything else a backend raises is a bug.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backends/lease.h"
+#include "backends/result.h"
+
+namespace leasehold {
+
+struct StoreError {
+  enum class Code {
+    kConflict,     // a conditional write lost: the stored lease is absent or differs
+    kNotFound,     // update or remove of a lease that does not exist
+    kInvalid,      // the lease or query breaks the store's rules (message says which)
+    kUnavailable,  // the backend cannot be reached now; the caller may retry later
+    kInternal,     // a bug or a corrupt record; the message names the record
+  };
+  Code code = Code::kInternal;
+  std::string message;
+};
+
+template <typename T>
+using StoreResult = Result<T, StoreError>;
+
+// Lookup criteria for DHCPv4 leases; every field that is set must match. Results come back
+// in ascending address order. `after` and `limit` page through the results.
+struct LeaseQuery4 {
+  std::optional<HwAddr> hwaddr;                    // matches type and bytes
+  std::optional<std::vector<uint8_t>> client_id;
+  std::optional<std::string> hostname;             // exact match, case-insensitive
+  std::optional<SubnetId> subnet_id;
+  std::optional<LeaseState> state;
+  std::optional<IPv4Address> after;                // only addresses strictly greater
+  size_t limit = 0;                                // 0 means no limit
+};
+
+struct LeaseQuery6 {
+  std::optional<std::vector<uint8_t>> duid;
+  std::optional<uint32_t> iaid;                    // only meaningful with duid
+  std::optional<LeaseType> type;
+  std::optional<HwAddr> hwaddr;
+  std::optional<std::string> hostname;
+  std::optional<SubnetId> subnet_id;
+  std::optional<LeaseState> state;
+  std::optional<IPv6Address> after;
+  size_t limit = 0;
+};
+
+// Lease counts for one subnet, state and (DHCPv6) lease type.
+struct LeaseCount {
+  SubnetId subnet_id = 0;
+  LeaseType type = LeaseType::kNa;  // always kNa for DHCPv4
+  LeaseState state = LeaseState::kDefault;
+  uint64_t count = 0;
+};
+
+template <typename LeaseT>
+struct LeaseTraits;
+
+template <>
+struct LeaseTraits<Lease4> {
+  using Address = IPv4Address;
+  using Query = LeaseQuery4;
+};
+
+template <>
+struct LeaseTraits<Lease6> {
+  using Address = IPv6Address;
+  using Query = LeaseQuery6;
+};
+
+// The leases of one address family, keyed by address (for DHCPv6 prefixes: the first address
+// of the prefix). At most one lease exists per address at any time.
+template <typename LeaseT>
+class LeaseTable {
+ public:
+  using Address = typename LeaseTraits<LeaseT>::Address;
+  using Query = typename LeaseTraits<LeaseT>::Query;
+
+  virtual ~LeaseTable() = default;
+
+  // Returns the lease for `address`, or nullopt when there is none (expired leases included).
+  virtual StoreResult<std::optional<LeaseT>> get(const Address& address) = 0;
+
+  // Returns the leases matching every field set in `query`, ascending by address. An empty
+  // vector when none match.
+  virtual StoreResult<std::vector<LeaseT>> find(const Query& query) = 0;
+
+  // Returns up to `limit` leases in state kDefault or kDeclined whose expiry is at or before
+  // `now`, oldest expiry first. Reclaimed leases (kExpiredReclaimed) are not returned.
+  virtual StoreResult<std::vector<LeaseT>> findExpired(UnixTime now, size_t limit) = 0;
+
+  // Inserts a lease for an address that has none. kConflict when a lease already exists,
+  // whatever its state or expiry: replacing an expired lease goes through update().
+  virtual StoreResult<void> add(const LeaseT& lease) = 0;
+
+  // Replaces the lease stored at lease.address. With `expected`, the replacement happens only
+  // if the stored lease equals *expected in every field (compare-and-set), else kConflict;
+  // without it, unconditionally. kNotFound when no lease exists at that address.
+  virtual StoreResult<void> update(const LeaseT& lease, const LeaseT* expected) = 0;
+
+  // Deletes the lease at `address`. With `expected`, only if the stored lease equals it, else
+  // kConflict. kNotFound when no lease exists at that address.
+  virtual StoreResult<void> remove(const Address& address, const LeaseT* expected) = 0;
+
+  // Deletes every lease, or every lease of one subnet, and returns how many were deleted.
+  virtual StoreResult<uint64_t> wipe(std::optional<SubnetId> subnet_id) = 0;
+
+  // Returns the number of leases per subnet, type and state, optionally for one subnet only.
+  // Combinations with no leases are left out.
+  virtual StoreResult<std::vector<LeaseCount>> count(std::optional<SubnetId> subnet_id) = 0;
+};
+
+class LeaseStore {
+ public:
+  virtual ~LeaseStore() = default;
+
+  virtual LeaseTable<Lease4>& leases4() = 0;
+  virtual LeaseTable<Lease6>& leases6() = 0;
+
+  // Describes the store for logs and answers ("memfile /var/lib/leasehold/leases4.csv",
+  // "postgresql kea@127.0.0.1:5432/kea"). Never contains a password.
+  virtual std::string describe() const = 0;
+};
+
+}  // namespace leasehold
