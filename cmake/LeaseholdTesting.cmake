@@ -19,3 +19,6 @@ function(leasehold_add_gtest name)
     DISCOVERY_TIMEOUT 60
     EXTRA_ARGS --gtest_color=no)
 endfunction()
+
+# Tests that read the Kea reference material find it through this definition.
+add_compile_definitions(LEASEHOLD_SHARED_DIR="${LEASEHOLD_SHARED_DIR}")
