@@ -107,6 +107,19 @@ class LeaseTable {
   // `now`, oldest expiry first. Reclaimed leases (kExpiredReclaimed) are not returned.
   virtual StoreResult<std::vector<LeaseT>> findExpired(UnixTime now, size_t limit) = 0;
 
+  // Returns up to `limit` addresses in [first, last] that have no lease at all (a lease in any
+  // state or expiry counts as present), in ascending order starting at `start` and wrapping
+  // around to `first`. With `step_bits` > 0 only addresses that are multiples of
+  // 2^step_bits are candidates (DHCPv6 prefix pools: step_bits = 128 - delegated length).
+  // The answer is a snapshot: another writer may take an address before the caller does, so
+  // callers claim each one with add(). Implementations find gaps through their address index
+  // rather than probing address by address, because the allocation engine calls this when a
+  // pool is nearly full.
+  // REQUIRES: first <= start <= last.
+  virtual StoreResult<std::vector<Address>> findUnleased(const Address& first, const Address& last,
+                                                         const Address& start, size_t limit,
+                                                         unsigned step_bits = 0) = 0;
+
   // Inserts a lease for an address that has none. kConflict when a lease already exists,
   // whatever its state or expiry: replacing an expired lease goes through update().
   virtual StoreResult<void> add(const LeaseT& lease) = 0;
