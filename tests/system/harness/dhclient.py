@@ -95,7 +95,7 @@ class DhClient:
         """
         def reached():
             found = self.events(reason)
-            if len(found) >= count:
+            if len(found) >= count and self._lease_file_has(found):
                 return found
             if self.process is not None and not self.process.running():
                 raise AssertionError(
@@ -104,6 +104,23 @@ class DhClient:
             return None
 
         return wait_until(reached, timeout, f"{count} dhclient {reason} event(s)")
+
+    def _lease_file_has(self, events):
+        """True when dhclient's lease file names every address and prefix in events.
+
+        dhclient runs its script before it writes the lease file, so a test that stops the
+        client right after a BOUND event would otherwise leave it with no lease to release
+        or to request again.
+        """
+        wanted = [event[key] for event in events
+                  for key in ("new_ip_address", "new_ip6_address", "new_ip6_prefix") if key in event]
+        if not wanted:
+            return True
+        if not os.path.exists(self.lease_file):
+            return False
+        with open(self.lease_file, errors="replace") as leases:
+            text = leases.read()
+        return all(value in text for value in wanted)
 
     def stop(self):
         """Stop the running dhclient by its PID, without releasing its lease."""
