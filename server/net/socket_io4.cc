@@ -244,8 +244,9 @@ size_t SocketIo4::receiveUdp(std::span<Received4> batch) {
         in_pktinfo info;
         std::memcpy(&info, CMSG_DATA(control), sizeof info);
         out.transport.interface_index = info.ipi_ifindex;
+        // The header's destination: tells broadcast from unicast queries.
         out.transport.local_address =
-            IPv4Address::fromBytes({reinterpret_cast<const uint8_t*>(&info.ipi_spec_dst), 4});
+            IPv4Address::fromBytes({reinterpret_cast<const uint8_t*>(&info.ipi_addr), 4});
       }
     }
     const NetworkInterface* interface = servedInterface(out.transport.interface_index);
