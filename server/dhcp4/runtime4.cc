@@ -204,6 +204,31 @@ SubnetState4* Runtime4::findSubnet(SubnetId id) const {
   return const_cast<SubnetState4*>(&subnets_[found->second]);
 }
 
+void Runtime4::leaseReclaimed(const Lease4& lease) const {
+  const bool declined = lease.state == LeaseState::kDeclined;
+  stats_.reclaimed_leases->add(1);
+  if (declined) {
+    stats_.declined_addresses->add(-1);
+    stats_.reclaimed_declined_addresses->add(1);
+  }
+  SubnetState4* subnet = findSubnet(lease.subnet_id);
+  if (subnet == nullptr) {
+    return;  // the subnet left the configuration
+  }
+  subnet->stats.reclaimed_leases->add(1);
+  subnet->stats.assigned_addresses->add(-1);
+  if (declined) {
+    subnet->stats.declined_addresses->add(-1);
+    subnet->stats.reclaimed_declined_addresses->add(1);
+  }
+  const auto& pools = subnet->subnet->pools;
+  for (size_t p = 0; p < pools.size(); ++p) {
+    if (pools[p].contains(lease.address)) {
+      subnet->pools[p]->markFree(slotOf(pools[p], lease.address));
+    }
+  }
+}
+
 const config::Reservation4* Runtime4::globalReservationFor(IPv4Address address) const {
   const auto found = global_reserved_addresses_.find(address);
   return found == global_reserved_addresses_.end() ? nullptr : found->second;

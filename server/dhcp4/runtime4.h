@@ -103,6 +103,10 @@ class Runtime4 {
   const config::Reservation4* globalReservationFor(IPv4Address address) const;
   GlobalStats4& stats() const { return stats_; }
 
+  // Accounts for a lease that reclamation processed: statistics, and its address goes back to
+  // its pool. `lease` is the lease as it was before reclamation.
+  void leaseReclaimed(const Lease4& lease) const;
+
  private:
   Runtime4() = default;
   Result<void, std::string> loadLeases(LeaseStore& store, const Clock& clock);
