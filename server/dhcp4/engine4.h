@@ -15,6 +15,7 @@
 #include "backends/lease_store.h"
 #include "server/dhcp4/runtime4.h"
 #include "server/engine/client_classes.h"
+#include "server/engine/drop_reason.h"
 #include "server/net/packet_io4.h"
 #include "server/packet/pkt4.h"
 
@@ -34,16 +35,7 @@ struct Reply4 {
   net::Destination4 destination;
 };
 
-// Why a query got no reply; each reason maps to one statistic.
-enum class DropReason {
-  kNone,
-  kNotForUs,         // REQUEST for another server, DHCPOFFER/ACK/NAK received, ...
-  kNoSubnet,         // no subnet matches the client's network
-  kInvalid,          // a message missing what RFC 2131 requires of it
-  kStoreFailed,      // the lease could not be written: the client will retry
-  kDisabled,         // dhcp-disable is in force
-  kUnknownClient,    // INIT-REBOOT from a client with no lease on a non-authoritative subnet
-};
+using engine::DropReason;
 
 class Engine4 {
  public:

@@ -1,6 +1,7 @@
 // Choosing addresses to offer and committing leases through the store.
 #include <algorithm>
 
+#include "server/alloc/candidate_picker.h"
 #include "server/alloc/lease_claim.h"
 #include "server/dhcp4/exchange4.h"
 
@@ -8,11 +9,6 @@ namespace leasehold::dhcp4 {
 
 namespace {
 
-// Candidates tried per pool before the pool's cache is refilled from the store. Each failed
-// candidate means the cache was stale (another node or an operator took the address).
-constexpr int kCandidatesPerPool = 8;
-// Free addresses fetched from the store in one refill.
-constexpr size_t kRefillBatch = 256;
 // Expired leases examined when every pool looks full.
 constexpr size_t kExpiredBatch = 64;
 
@@ -127,38 +123,23 @@ std::optional<IPv4Address> Exchange4::pickFromPools() {
       if (!classes_.admits(pools[p].client_class)) {
         continue;
       }
-      alloc::PoolState& state = *subnet->pools[p];
-      for (int refill = 0; refill < 2; ++refill) {
-        for (int attempt = 0; attempt < kCandidatesPerPool; ++attempt) {
-          const auto slot = state.pickNext();
-          if (!slot) {
-            break;
-          }
-          const IPv4Address candidate = addressOf(pools[p], *slot);
-          if (reservedForOther(candidate, *subnet)) {
-            state.markUsed(*slot);
-            continue;
-          }
-          if (usableForClient(candidate, *subnet, true)) {
-            lease_subnet_ = subnet;
-            return candidate;
-          }
-        }
-        if (refill == 1) {
-          break;
-        }
-        // The cache ran dry or kept offering taken addresses: ask the store which addresses
-        // really are free (other nodes and operators change leases behind the cache).
-        auto free = engine_.store_.leases4().findUnleased(
-            pools[p].first, pools[p].last, addressOf(pools[p], state.cursor()), kRefillBatch);
-        if (!free || free->empty()) {
-          break;
-        }
-        for (const IPv4Address address : *free) {
-          if (!reservedForOther(address, *subnet)) {
-            state.markFree(slotOf(pools[p], address));
-          }
-        }
+      const config::Pool4& pool = pools[p];
+      alloc::PoolGeometry<IPv4Address> geometry{
+          pool.first, pool.last, 0,
+          [&pool](alloc::SlotIndex slot) { return addressOf(pool, slot); },
+          [&pool](const IPv4Address& address) { return slotOf(pool, address); }};
+      const auto picked = alloc::pickFromPool<Lease4, IPv4Address>(
+          *subnet->pools[p], engine_.store_.leases4(), geometry,
+          [&](const IPv4Address& candidate) {
+            if (reservedForOther(candidate, *subnet)) {
+              return alloc::Verdict::kExclude;
+            }
+            return usableForClient(candidate, *subnet, false) ? alloc::Verdict::kUse
+                                                              : alloc::Verdict::kTaken;
+          });
+      if (picked) {
+        lease_subnet_ = subnet;
+        return picked;
       }
     }
   }
