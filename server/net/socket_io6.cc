@@ -3,12 +3,9 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -30,35 +27,21 @@ Result<std::unique_ptr<SocketIo6>, std::string> SocketIo6::open(const SocketIo6O
   if (!all) {
     return makeUnexpected(all.error());
   }
-  for (const auto& entry : options.interfaces) {
-    const InterfaceSelector selector = parseInterfaceSelector(entry);
-    if (selector.name == "*") {
-      for (const auto& interface : *all) {
-        if (!interface.loopback && interface.up) {
-          io->served_.push_back(interface);
-        }
-      }
-      continue;
-    }
-    const NetworkInterface* found = findInterface(*all, selector.name);
-    if (found == nullptr) {
-      return makeUnexpected("interface \"" + selector.name + "\" from interfaces-config not found");
-    }
-    if (selector.address) {
-      const auto unicast = IPv6Address::parse(*selector.address);
+  auto selected = selectInterfaces(options.interfaces, *all);
+  if (!selected) {
+    return makeUnexpected(selected.error());
+  }
+  for (auto& [interface, address] : *selected) {
+    if (address) {
+      const auto unicast = IPv6Address::parse(*address);
       if (!unicast) {
-        return makeUnexpected("invalid unicast address \"" + *selector.address +
-                              "\" for interface \"" + selector.name + "\"");
+        return makeUnexpected("invalid unicast address \"" + *address + "\" for interface \"" +
+                              interface.name + "\"");
       }
       io->unicast_.push_back(*unicast);
     }
-    io->served_.push_back(*found);
+    io->served_.push_back(std::move(interface));
   }
-  std::sort(io->served_.begin(), io->served_.end(),
-            [](const auto& a, const auto& b) { return a.index < b.index; });
-  io->served_.erase(std::unique(io->served_.begin(), io->served_.end(),
-                                [](const auto& a, const auto& b) { return a.index == b.index; }),
-                    io->served_.end());
 
   io->fd_ = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (io->fd_ < 0) {
@@ -90,35 +73,23 @@ Result<std::unique_ptr<SocketIo6>, std::string> SocketIo6::open(const SocketIo6O
     }
   }
 
-  io->epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  io->wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (io->epoll_fd_ < 0 || io->wake_fd_ < 0) {
-    return makeUnexpected(systemError("epoll/eventfd setup failed"));
+  auto watched = io->waits_.open();
+  if (watched) {
+    watched = io->waits_.watch(io->fd_, 0);
   }
-  epoll_event event{};
-  event.events = EPOLLIN;
-  event.data.u64 = 0;
-  bool watched = epoll_ctl(io->epoll_fd_, EPOLL_CTL_ADD, io->wake_fd_, &event) == 0;
-  event.data.u64 = 1;
-  watched = watched && epoll_ctl(io->epoll_fd_, EPOLL_CTL_ADD, io->fd_, &event) == 0;
   if (!watched) {
-    return makeUnexpected(systemError("epoll_ctl failed"));
+    return makeUnexpected(watched.error());
   }
   return io;
 }
 
 SocketIo6::~SocketIo6() {
-  for (int fd : {fd_, epoll_fd_, wake_fd_}) {
-    if (fd >= 0) {
-      close(fd);
-    }
+  if (fd_ >= 0) {
+    close(fd_);
   }
 }
 
-void SocketIo6::wake() {
-  const uint64_t one = 1;
-  [[maybe_unused]] const auto written = write(wake_fd_, &one, sizeof one);
-}
+void SocketIo6::wake() { waits_.wake(); }
 
 const NetworkInterface* SocketIo6::servedInterface(int index) const {
   for (const auto& interface : served_) {
@@ -133,16 +104,8 @@ size_t SocketIo6::receive(std::span<Received6> batch, std::chrono::milliseconds 
   if (batch.empty()) {
     return 0;
   }
-  epoll_event events[2];
-  const int ready = epoll_wait(epoll_fd_, events, 2, static_cast<int>(timeout.count()));
-  bool readable = false;
-  for (int i = 0; i < ready; ++i) {
-    if (events[i].data.u64 == 0) {
-      return 0;
-    }
-    readable = true;
-  }
-  if (!readable) {
+  uint64_t tags[1];
+  if (waits_.wait(tags, 1, timeout) == 0) {
     return 0;
   }
 

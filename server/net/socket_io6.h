@@ -13,6 +13,7 @@
 #include "backends/result.h"
 #include "server/net/interfaces.h"
 #include "server/net/packet_io6.h"
+#include "server/net/wait_set.h"
 
 namespace leasehold::net {
 
@@ -42,8 +43,7 @@ class SocketIo6 final : public PacketIo6 {
   std::vector<NetworkInterface> served_;
   std::vector<IPv6Address> unicast_;
   int fd_ = -1;
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;
+  WaitSet waits_;
 };
 
 }  // namespace leasehold::net
