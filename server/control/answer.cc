@@ -22,6 +22,14 @@ Json makeAnswerWithoutText(ResultCode code, Json arguments) {
   return answer;
 }
 
+bool isUnsignedInteger(const Json& value, uint64_t max) {
+  if (value.is_number_unsigned()) {
+    return value.get<uint64_t>() <= max;
+  }
+  return value.is_number_integer() && value.get<int64_t>() >= 0 &&
+         static_cast<uint64_t>(value.get<int64_t>()) <= max;
+}
+
 const Json& requireMap(const Json& arguments, std::string_view text) {
   if (!arguments.is_object()) {
     throw CommandError(std::string(text));

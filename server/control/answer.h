@@ -3,6 +3,7 @@
 // order because nlohmann::json keeps object keys sorted.
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -40,6 +41,10 @@ class CommandError : public std::runtime_error {
  private:
   ResultCode code_;
 };
+
+// True when `value` is an integer in [0, max]. Integers parsed from text are unsigned in
+// nlohmann::json but those built in code are signed, so both are accepted.
+bool isUnsignedInteger(const Json& value, uint64_t max);
 
 // Returns `arguments` when it is a JSON object; throws CommandError with `text` otherwise
 // (absent arguments arrive as null).

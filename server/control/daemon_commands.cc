@@ -102,7 +102,7 @@ Json dhcpDisable(ControlContext& context, const Json& arguments) {
       max_period = std::chrono::seconds(period->get<int64_t>());
     }
     if (const auto value = arguments.find("origin"); value != arguments.end()) {
-      if (!value->is_string() && !value->is_number_unsigned()) {
+      if (!value->is_string() && !isUnsignedInteger(*value, UINT32_MAX)) {
         throw CommandError("'origin' argument must be a string or a number");
       }
       origin = value->is_string() ? value->get<std::string>() : value->dump();
@@ -123,7 +123,7 @@ Json dhcpEnable(ControlContext& context, const Json& arguments) {
       throw CommandError("arguments for the 'dhcp-enable' command must be a map");
     }
     if (const auto value = arguments.find("origin"); value != arguments.end()) {
-      if (!value->is_string() && !value->is_number_unsigned()) {
+      if (!value->is_string() && !isUnsignedInteger(*value, UINT32_MAX)) {
         throw CommandError("'origin' argument must be a string or a number");
       }
       origin = value->is_string() ? value->get<std::string>() : value->dump();

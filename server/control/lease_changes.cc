@@ -92,7 +92,7 @@ LeaseSelector parseSelector(const Json& arguments, bool v6, bool deleting) {
   if (subnet_id == arguments.end()) {
     throw CommandError("Mandatory 'subnet-id' parameter missing.");
   }
-  if (!subnet_id->is_number_unsigned()) {
+  if (!isUnsignedInteger(*subnet_id, UINT32_MAX)) {
     throw CommandError("'subnet-id' parameter is not integer.");
   }
   selector.subnet_id = subnet_id->get<SubnetId>();
@@ -115,7 +115,7 @@ LeaseSelector parseSelector(const Json& arguments, bool v6, bool deleting) {
   }
   if (v6) {
     if (const auto iaid = arguments.find("iaid"); iaid != arguments.end()) {
-      if (!iaid->is_number_unsigned()) {
+      if (!isUnsignedInteger(*iaid, UINT32_MAX)) {
         throw CommandError("'iaid' parameter is not integer.");
       }
       selector.iaid = iaid->get<uint32_t>();
@@ -290,7 +290,7 @@ Json wipeLeases(ControlContext& context, const Json& arguments) {
       if (!id->is_number_integer()) {
         throw CommandError("invalid type specified for parameter 'subnet-id'");
       }
-      if (!id->is_number_unsigned() || id->get<uint64_t>() > UINT32_MAX) {
+      if (!isUnsignedInteger(*id, UINT32_MAX)) {
         throw CommandError("The 'subnet-id' value (" + id->dump() +
                            ") is not within expected range: (0 - 4294967295)");
       }

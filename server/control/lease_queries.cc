@@ -54,7 +54,7 @@ Json getAllLeases(ControlContext& context, const Json& arguments) {
     throw CommandError("'subnets' parameter must be a list");
   }
   for (const Json& id : subnets) {
-    if (!id.is_number_unsigned() || id.get<uint64_t>() > std::numeric_limits<SubnetId>::max()) {
+    if (!isUnsignedInteger(id, std::numeric_limits<SubnetId>::max())) {
       throw CommandError("listed subnet identifiers must be numbers");
     }
   }

@@ -40,8 +40,7 @@ struct SubnetFilter {
 
 SubnetId requiredRangeBound(const Json& range, const std::string& key) {
   const auto value = range.find(key);
-  if (value == range.end() || !value->is_number_unsigned() ||
-      value->get<uint64_t>() > std::numeric_limits<SubnetId>::max()) {
+  if (value == range.end() || !isUnsignedInteger(*value, std::numeric_limits<SubnetId>::max())) {
     throw CommandError("'" + key + "' parameter missing or not an integer");
   }
   return value->get<SubnetId>();
@@ -61,8 +60,8 @@ SubnetFilter parseFilter(const Json& arguments) {
     if (!id->is_number_integer()) {
       throw CommandError("'subnet-id' parameter is not integer");
     }
-    if (!id->is_number_unsigned() || id->get<uint64_t>() == 0 ||
-        id->get<uint64_t>() > std::numeric_limits<SubnetId>::max()) {
+    if (!isUnsignedInteger(*id, std::numeric_limits<SubnetId>::max()) ||
+        id->get<uint64_t>() == 0) {
       throw CommandError("'subnet-id' parameter must be > 0");
     }
     filter.single = id->get<SubnetId>();
