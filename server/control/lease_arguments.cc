@@ -394,7 +394,16 @@ ParsedLease6 parseLease6(const Json& arguments, const config::Dhcp6Config& confi
   if (!iaid) {
     throwMissing("iaid");
   }
-  const config::Subnet6& subnet = resolveSubnet(config, subnet_id, address, "IPv6");
+  // Delegated prefixes come from pd-pools that usually lie outside the subnet's own prefix,
+  // so a prefix lease is checked only for a known subnet-id, as Kea 2.2 does.
+  const config::Subnet6* pd_subnet =
+      type == LeaseType::kPd ? findSubnetById(config, *subnet_id) : nullptr;
+  if (type == LeaseType::kPd && pd_subnet == nullptr) {
+    throw CommandError("Invalid subnet-id: No IPv6 subnet with subnet-id=" +
+                       std::to_string(*subnet_id) + " currently configured.");
+  }
+  const config::Subnet6& subnet =
+      pd_subnet != nullptr ? *pd_subnet : resolveSubnet(config, subnet_id, address, "IPv6");
 
   ParsedLease6 parsed;
   Lease6& lease = parsed.lease;
