@@ -21,10 +21,13 @@ PERFDHCP_TIMEOUT = 180
 class LoadTest(SystemTestCase):
 
     def assert_no_loss(self, result, first, second):
+        # perfdhcp checks -n only after sending a batch, so it may send one or two more.
+        initiated = result.exchange(first).sent
+        self.assertGreaterEqual(initiated, EXCHANGES, result.output)
         for name in (first, second):
             stats = result.exchange(name)
-            self.assertEqual(stats.sent, EXCHANGES, f"{name}:\n{result.output}")
-            self.assertEqual(stats.received, EXCHANGES, f"{name}:\n{result.output}")
+            self.assertEqual(stats.sent, initiated, f"{name}:\n{result.output}")
+            self.assertEqual(stats.received, initiated, f"{name}:\n{result.output}")
             self.assertEqual(stats.drops, 0, f"{name}:\n{result.output}")
             self.assertEqual(stats.rejected_leases, 0, f"{name}:\n{result.output}")
             self.assertEqual(stats.non_unique_addresses, 0, f"{name}:\n{result.output}")

@@ -118,12 +118,15 @@ class Link:
 
     def __init__(self, relay=False):
         remove_stale_namespaces()
-        tag = f"{os.getpid()}-{next(_counter)}"
+        number = next(_counter)
+        tag = f"{os.getpid()}-{number}"
         self.server = Namespace(f"{NAMESPACE_PREFIX}-{tag}-srv")
         self.client = Namespace(f"{NAMESPACE_PREFIX}-{tag}-cli")
-        # Interface names are limited to 15 characters; these live only inside the namespaces.
-        self.server_interface = "lhsrv0"
-        self.client_interface = "lhcli0"
+        # Interface names are limited to 15 characters, so the PID and counter go in as hex
+        # (at most 6 + 3 digits for PIDs up to 2**22 and a thousand links per process).
+        short_tag = f"{os.getpid():x}x{number:x}"
+        self.server_interface = f"lhs{short_tag}"
+        self.client_interface = f"lhc{short_tag}"
         self.relay = relay
         self._created = []
         try:
