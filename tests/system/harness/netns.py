@@ -91,6 +91,22 @@ class Namespace:
                 f"{result.stderr.strip()}")
         return result
 
+    def udp_receive_errors(self):
+        """Return the namespace's count of UDP datagrams dropped for a full receive buffer.
+
+        A server starved of CPU lets its socket buffer overflow, so a lost packet with this
+        count raised points at the machine's load rather than at the server's logic.
+        """
+        total = 0
+        snmp = self.run("cat", "/proc/net/snmp", "/proc/net/snmp6").stdout.splitlines()
+        for number, line in enumerate(snmp):
+            if line.startswith("Udp: ") and number + 1 < len(snmp) and "RcvbufErrors" in line:
+                names, values = line.split()[1:], snmp[number + 1].split()[1:]
+                total += int(dict(zip(names, values)).get("RcvbufErrors", 0))
+            elif line.startswith("Udp6RcvbufErrors"):
+                total += int(line.split()[1])
+        return total
+
     def socket(self, family, kind, proto=0):
         """Create a socket that belongs to this namespace.
 
