@@ -218,6 +218,7 @@ struct SharedNetwork4 {
   std::vector<IPv4Address> relay_addresses;
   std::vector<std::string> client_classes;  // as in SubnetCommon
   std::string client_class;                 // deprecated, as in SubnetCommon
+  std::vector<std::string> require_client_classes;
   nlohmann::json user_context;
 };
 
@@ -326,6 +327,7 @@ struct SharedNetwork6 {
   std::vector<IPv6Address> relay_addresses;
   std::vector<std::string> client_classes;  // as in SubnetCommon
   std::string client_class;                 // deprecated, as in SubnetCommon
+  std::vector<std::string> require_client_classes;
   bool rapid_commit = false;
   nlohmann::json user_context;
 };

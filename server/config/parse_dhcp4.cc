@@ -159,6 +159,7 @@ SharedNetwork4 parseSharedNetworkHeader(Section& section, const ParseState& stat
   network.options = parseOptionData(section, state);
   network.client_classes = parseClassRestriction(section);
   network.client_class = network.client_classes.size() == 1 ? network.client_classes.front() : "";
+  network.require_client_classes = parseAdditionalClasses(section);
   network.user_context = section.userContext();
   return network;
 }

@@ -48,7 +48,7 @@ void parseHooksLibraries(Section& global, DhcpCommon& config);
 // redefine a standard option or one in `outer` (the global set, for class-level lists).
 options::OptionDefinitionSet parseOptionDefinitions(Section& parent, Family family,
                                                     const options::OptionDefinitionSet* outer);
-// Parses `option-data` of `parent`. `local` holds extra definitions (a class's option-def).
+// Parses `option-data` of `parent`. `local` contains extra definitions (a class's option-def).
 OptionList parseOptionData(Section& parent, const ParseState& state,
                            const options::OptionDefinitionSet* local = nullptr);
 
@@ -161,8 +161,8 @@ std::vector<std::string> parseRelayAddresses(Section& section);
 // Rejects a subnet interface that differs from its shared network's.
 std::string inheritInterface(Section& section, const std::string& network_interface,
                              const std::string& network_name);
-// Picks the selected Section for `root`: the value of `daemon_key` ("Dhcp4") when present,
-// else `root` itself when it holds no other daemon's object.
+// Returns the daemon object of `root`: the value of `daemon_key` ("Dhcp4") when present, else
+// `root` itself when it contains no other daemon's object.
 const Json& selectDaemonObject(const Json& root, std::string_view daemon_key);
 
 }  // namespace leasehold::config::detail

@@ -1,6 +1,6 @@
 // Typed, path-aware access to one JSON object of a Kea configuration. The parser reads every
 // key through a Section, which records the keys it consumed, so `finish()` can reject the
-// keys nobody read (Kea rejects unknown keys too). Errors are thrown as ConfigException and
+// keys no getter consumed (Kea rejects unknown keys too). Errors are thrown as ConfigException and
 // caught at parseDhcp4/parseDhcp6, the edge of the configuration plane.
 #pragma once
 
@@ -54,7 +54,7 @@ class Section {
   std::string pathOf(std::string_view key) const { return path_ + "/" + std::string(key); }
   bool has(std::string_view key) const { return object_->contains(key); }
 
-  // Each getter marks `key` consumed and returns nullopt when it is absent; a value of the
+  // Each getter marks `key` consumed and returns nullopt when it is absent. A value of the
   // wrong JSON type is an error naming the key and the type found.
   const Json* get(std::string_view key);
   std::optional<std::string> string(std::string_view key);
