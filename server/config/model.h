@@ -153,9 +153,6 @@ struct SubnetCommon {
   // Only members of one of these classes may use the subnet; empty means everyone. Kea 2.x
   // configures one class as `client-class`, Kea 3.x a list as `client-classes`.
   std::vector<std::string> client_classes;
-  // Deprecated single-class form: equals client_classes[0] when client_classes has exactly
-  // one entry, else empty. New code reads client_classes.
-  std::string client_class;
   std::vector<std::string> require_client_classes;
   bool reservations_global = false;
   bool reservations_in_subnet = true;
@@ -185,7 +182,6 @@ struct Pool4 {
   IPv4Address last;
   OptionList options;
   std::vector<std::string> client_classes;  // as in SubnetCommon
-  std::string client_class;                 // deprecated, as in SubnetCommon
   std::vector<std::string> require_client_classes;
   uint32_t pool_id = 0;
   nlohmann::json user_context;
@@ -217,7 +213,6 @@ struct SharedNetwork4 {
   std::string interface;
   std::vector<IPv4Address> relay_addresses;
   std::vector<std::string> client_classes;  // as in SubnetCommon
-  std::string client_class;                 // deprecated, as in SubnetCommon
   std::vector<std::string> require_client_classes;
   nlohmann::json user_context;
 };
@@ -296,7 +291,6 @@ struct Pool6 {
   std::optional<IPv6Prefix> excluded_prefix;
   OptionList options;
   std::vector<std::string> client_classes;  // as in SubnetCommon
-  std::string client_class;                 // deprecated, as in SubnetCommon
   std::vector<std::string> require_client_classes;
   uint32_t pool_id = 0;
   nlohmann::json user_context;
@@ -326,7 +320,6 @@ struct SharedNetwork6 {
   std::vector<uint8_t> interface_id;
   std::vector<IPv6Address> relay_addresses;
   std::vector<std::string> client_classes;  // as in SubnetCommon
-  std::string client_class;                 // deprecated, as in SubnetCommon
   std::vector<std::string> require_client_classes;
   bool rapid_commit = false;
   nlohmann::json user_context;

@@ -20,7 +20,6 @@ struct Subnet6Context {
 void parsePoolCommon(Section& section, const ParseState& state, Pool6& pool) {
   pool.options = parseOptionData(section, state);
   pool.client_classes = parseClassRestriction(section);
-  pool.client_class = pool.client_classes.size() == 1 ? pool.client_classes.front() : "";
   pool.require_client_classes = parseAdditionalClasses(section);
   pool.pool_id = static_cast<uint32_t>(section.integer("pool-id", 0, 4294967295).value_or(0));
   pool.user_context = section.userContext();
@@ -177,7 +176,6 @@ Subnet6 parseSubnet6(Section& section, const Subnet6Context& context,
   }
   subnet.options = parseOptionData(section, context.state);
   subnet.client_classes = parseClassRestriction(section);
-  subnet.client_class = subnet.client_classes.size() == 1 ? subnet.client_classes.front() : "";
   subnet.require_client_classes = parseAdditionalClasses(section);
   subnet.user_context = section.userContext();
 
@@ -228,7 +226,6 @@ SharedNetwork6 parseSharedNetworkHeader(Section& section, const ParseState& stat
   }
   network.options = parseOptionData(section, state);
   network.client_classes = parseClassRestriction(section);
-  network.client_class = network.client_classes.size() == 1 ? network.client_classes.front() : "";
   network.require_client_classes = parseAdditionalClasses(section);
   network.rapid_commit = params.rapid_commit.value_or(false);
   network.user_context = section.userContext();

@@ -39,7 +39,7 @@ std::chrono::seconds Exchange4::validLifetime(const SubnetState4& subnet) const 
 bool Exchange4::inPermittedPool(IPv4Address address, const SubnetState4& subnet) const {
   for (const auto& pool : subnet.subnet->pools) {
     if (pool.contains(address)) {
-      return classes_.admits(pool.client_class);
+      return classes_.admits(pool.client_classes);
     }
   }
   return false;
@@ -120,7 +120,7 @@ std::optional<IPv4Address> Exchange4::pickFromPools() {
   for (SubnetState4* subnet : candidates_) {
     const auto& pools = subnet->subnet->pools;
     for (size_t p = 0; p < pools.size(); ++p) {
-      if (!classes_.admits(pools[p].client_class)) {
+      if (!classes_.admits(pools[p].client_classes)) {
         continue;
       }
       const config::Pool4& pool = pools[p];

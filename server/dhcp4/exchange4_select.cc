@@ -63,10 +63,10 @@ void Exchange4::classify() {
 }
 
 bool Exchange4::subnetAdmitsClient(const SubnetState4& subnet) const {
-  if (!classes_.admits(subnet.subnet->client_class)) {
+  if (!classes_.admits(subnet.subnet->client_classes)) {
     return false;
   }
-  return subnet.shared_network == nullptr || classes_.admits(subnet.shared_network->client_class);
+  return subnet.shared_network == nullptr || classes_.admits(subnet.shared_network->client_classes);
 }
 
 bool Exchange4::selectSubnet() {
@@ -152,8 +152,8 @@ void Exchange4::findReservation() {
         }
         break;
       case config::IdentifierType::kCircuitId:
-        if (auto circuit = query_.relayAgentSubOption(packet::rai::kCircuitId)) {
-          identifier = std::move(*circuit);
+        if (const auto circuit = query_.relayAgentSubOption(packet::rai::kCircuitId)) {
+          identifier.assign(circuit->begin(), circuit->end());
         }
         break;
       case config::IdentifierType::kFlexId:

@@ -57,7 +57,7 @@ bool Exchange6::appropriate(const Lease6& lease) const {
   }
   const LeaseType pool_type = lease.type == LeaseType::kPd ? LeaseType::kPd : LeaseType::kNa;
   const PoolRuntime6* pool = subnet->findPool(pool_type, lease.address);
-  return pool != nullptr && classes_.admits(pool->pool->client_class) &&
+  return pool != nullptr && classes_.admits(pool->pool->client_classes) &&
          (lease.type != LeaseType::kPd || pool->pool->delegated_length == lease.prefix_length);
 }
 
@@ -68,7 +68,7 @@ std::optional<IPv6Address> Exchange6::pickFromPools(LeaseType type, uint8_t leng
   for (int pass = 0; pass < 2; ++pass) {
     for (SubnetState6* subnet : candidates_) {
       for (PoolRuntime6& pool : subnet->pools(type)) {
-        if (!classes_.admits(pool.pool->client_class)) {
+        if (!classes_.admits(pool.pool->client_classes)) {
           continue;
         }
         if (type == LeaseType::kPd && length_hint != 0 && pass == 0 &&

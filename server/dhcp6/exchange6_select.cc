@@ -58,10 +58,10 @@ SubnetState6* Exchange6::findSubnetForAddress(const IPv6Address& address) const 
 }
 
 bool Exchange6::subnetAdmitsClient(const SubnetState6& subnet) const {
-  if (!classes_.admits(subnet.subnet->client_class)) {
+  if (!classes_.admits(subnet.subnet->client_classes)) {
     return false;
   }
-  return subnet.shared_network == nullptr || classes_.admits(subnet.shared_network->client_class);
+  return subnet.shared_network == nullptr || classes_.admits(subnet.shared_network->client_classes);
 }
 
 void Exchange6::classify() {

@@ -81,7 +81,7 @@ RawReceive receiveRawFrame4(int fd, Received4& out) {
     return RawReceive::kSkipped;
   }
   const auto frame =
-      packet::parseUdp4Frame(std::span<const uint8_t>(out.data.data(), static_cast<size_t>(size)));
+      packet::decodeFrame4(std::span<const uint8_t>(out.data.data(), static_cast<size_t>(size)));
   if (!frame) {
     return RawReceive::kSkipped;
   }
@@ -99,15 +99,18 @@ RawReceive receiveRawFrame4(int fd, Received4& out) {
 
 bool sendRawFrame4(int fd, int interface_index, const std::array<uint8_t, 6>& source_mac,
                    const Destination4& destination, std::span<const uint8_t> payload) {
-  packet::Udp4FrameHeader header;
+  packet::Frame4 header;
   header.source_mac = source_mac;
   header.destination_mac = destination.mac;
   header.source_address = destination.source;
   header.destination_address = destination.address;
   header.source_port = destination.source_port;
   header.destination_port = destination.port;
+  header.payload = payload;
   thread_local std::vector<uint8_t> frame;
-  packet::buildUdp4Frame(header, payload, frame);
+  if (!packet::encodeFrame4(header, frame)) {
+    return false;
+  }
 
   sockaddr_ll target{};
   target.sll_family = AF_PACKET;

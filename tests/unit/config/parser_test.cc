@@ -357,7 +357,6 @@ TEST(ParseDhcp4Test, ClientClassNamesAreUnique) {
   EXPECT_EQ(config->client_classes[0].valid_lifetime->min, seconds(50));
   EXPECT_EQ(config->client_classes[0].next_server->toString(), "10.1.2.3");
   EXPECT_EQ(config->subnets[0].client_classes, (std::vector<std::string>{"a"}));
-  EXPECT_EQ(config->subnets[0].client_class, "a");
   EXPECT_EQ(config->subnets[0].require_client_classes, (std::vector<std::string>{"b"}));
 }
 
