@@ -1,6 +1,6 @@
 // DHCPv4 decoding: header checks, then two passes over the option areas. The first pass
-// validates the framing and sizes every option after RFC 3396 concatenation; the second copies
-// the pieces into an OptionList sized exactly, so decoding allocates nothing per option.
+// validates the framing and sizes every option after RFC 3396 concatenation. The second copies
+// the pieces into an OptionList of exactly that size, so decoding allocates nothing per option.
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -261,7 +261,7 @@ Result<Pkt4, DecodeError> decodePkt4(std::span<const uint8_t> bytes) {
     return Unexpected(std::move(*error));
   }
 
-  // A field that carried options holds no name.
+  // A field that carried options contains no name.
   for (size_t i = 1; i < areas.count; ++i) {
     if (areas.offsets[i] == kFileOffset) {
       packet.file.fill(0);

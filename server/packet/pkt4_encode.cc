@@ -45,7 +45,7 @@ uint8_t* writeOption(uint8_t* cursor, uint8_t code, std::span<const uint8_t> pay
   return cursor;
 }
 
-// REQUIRES: out holds at least kPkt4FixedSize bytes.
+// REQUIRES: `out` points at kPkt4FixedSize writable bytes or more.
 void writeHeader(const Pkt4& packet, uint8_t* out) {
   using namespace detail;
   out[kOpOffset] = packet.op;
