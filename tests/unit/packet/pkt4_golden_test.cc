@@ -1,5 +1,5 @@
-// Decodes DHCPv4 packets captured from dhclient, perfdhcp and Kea 2.2 (golden/README.md says
-// how each was made), checks their fields, and re-encodes them.
+// Decodes DHCPv4 packets captured from dhclient, perfdhcp and Kea 2.2, checks their fields, and
+// re-encodes them. golden/README.md describes how each packet was made.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -44,7 +44,6 @@ std::vector<uint8_t> encode(const Pkt4& packet) {
 }
 
 const std::vector<uint8_t> kDhclientRequestList{1, 28, 2, 3, 15, 6, 119, 12, 44, 47, 26, 121, 42};
-const std::array<uint8_t, 6> kDhclientMac{0x02, 0, 0, 0, 0, 0x02};
 
 TEST(Pkt4GoldenTest, DhclientDiscover) {
   const Pkt4 packet = decodeGolden("v4/dhclient-discover.hex");

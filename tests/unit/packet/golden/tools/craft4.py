@@ -8,8 +8,8 @@ independently of the codec under test:
   - a DISCOVER whose options overflow into `file` and `sname` (option 52 = 3), with the
     parameter request list split between the options field and `file`;
   - a DISCOVER with RFC 3396 split options: a host name in two pieces and a 302-byte user
-    class in pieces of 255 and 47 bytes, from the MAC that Kea's configuration answers with
-    a 300-byte option 224.
+    class in pieces of 255 and 47 bytes, from the MAC that has a reservation with a 300-byte
+    option 224 in Kea's configuration.
 """
 import socket
 import struct

@@ -118,14 +118,14 @@ def main():
     for sub in ("v4", "v6", "frame4"):
         os.makedirs(os.path.join(golden_dir, sub), exist_ok=True)
     for pcap, family, type_name, index, condition, name, frame_name in RULES:
-        wanted = (V4 if family == 4 else V6)[type_name]
+        expected_type = (V4 if family == 4 else V6)[type_name]
         matches = []
         for number, frame in read_pcap(os.path.join(pcap_dir, pcap + ".pcap")):
             found = udp_payload(frame)
             if not found or found[0] != family:
                 continue
             payload = found[1]
-            if message_type(family, payload) != wanted:
+            if message_type(family, payload) != expected_type:
                 continue
             if condition and not condition(payload):
                 continue
