@@ -13,9 +13,10 @@ namespace {
 using packet::OptionList;
 
 template <typename T>
-std::string checkError(const Result<T, packet::DecodeError>& result, const char* what) {
+std::string checkError(const Result<T, packet::DecodeError>& result,
+                       const char* decoder) {
   if (result.error().detail.empty()) {
-    return std::string(what) + " error " + std::string(packet::toString(result.error().code)) +
+    return std::string(decoder) + " error " + std::string(packet::toString(result.error().code)) +
            " has no detail";
   }
   return {};

@@ -1,5 +1,5 @@
 // The properties the packet fuzz targets check on every input. The libFuzzer entry points
-// (fuzz_pkt4.cc, fuzz_pkt6.cc, fuzz_frame4.cc) call these and abort on a failure; the unit test
+// (fuzz_pkt4.cc, fuzz_pkt6.cc, fuzz_frame4.cc) call these and abort on a failure. The unit test
 // fuzz_corpus_test.cc runs them over the seed corpora in the ordinary build.
 #pragma once
 
