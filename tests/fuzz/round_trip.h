@@ -20,7 +20,8 @@ std::string checkPkt4RoundTrip(std::span<const uint8_t> input);
 std::string checkPkt6RoundTrip(std::span<const uint8_t> input);
 
 // The same for Ethernet + IPv4 + UDP frames: a decoded frame re-encodes to a frame that decodes
-// to the same fields and payload. The payload then goes through checkPkt4RoundTrip().
+// to the same fields and payload, and the payload then goes through checkPkt4RoundTrip(). First,
+// the whole input is framed as a payload and must decode back unchanged.
 std::string checkFrame4RoundTrip(std::span<const uint8_t> input);
 
 }  // namespace leasehold::fuzz

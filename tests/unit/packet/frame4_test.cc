@@ -101,7 +101,8 @@ TEST_P(Frame4GoldenTest, TruncatedAtEveryLength) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Golden, Frame4GoldenTest, ::testing::ValuesIn(testing::listGolden("frame4")),
+INSTANTIATE_TEST_SUITE_P(Golden, Frame4GoldenTest,
+                         ::testing::ValuesIn(testing::listGolden("frame4")),
                          [](const auto& info) {
                            std::string name = info.param.substr(7, info.param.size() - 11);
                            std::replace(name.begin(), name.end(), '-', '_');

@@ -113,7 +113,8 @@ TEST(Pkt4EncodeTest, OptionsSpillIntoFileThenSname) {
                 ::testing::ElementsAreArray(packet.options.payload(entry)))
         << "option " << entry.code;
   }
-  EXPECT_TRUE(std::all_of(decoded.file.begin(), decoded.file.end(), [](uint8_t b) { return b == 0; }));
+  const auto is_zero = [](uint8_t byte) { return byte == 0; };
+  EXPECT_TRUE(std::all_of(decoded.file.begin(), decoded.file.end(), is_zero));
 }
 
 TEST(Pkt4EncodeTest, OverloadUsesOnlyFieldsThatAreEmpty) {
