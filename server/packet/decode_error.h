@@ -9,7 +9,7 @@ namespace leasehold::packet {
 struct DecodeError {
   enum class Code {
     // Every decoder.
-    kTruncated,        // shorter than its fixed header, or shorter than a length field says
+    kTruncated,        // shorter than its fixed header, or than a length field claims
     kOptionTruncated,  // an option's code, length or payload runs past the end of its area
     kBadOption,        // an option whose length breaks its definition (`detail` names it)
 

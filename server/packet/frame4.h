@@ -40,11 +40,12 @@ struct Frame4 {
   std::span<const uint8_t> payload;
 };
 
-// Parses an Ethernet II frame carrying IPv4 and UDP. Checks the EtherType, IP version, IHL,
+// Parses an untagged Ethernet II frame carrying IPv4 and UDP. A frame that still carries an
+// 802.1Q tag (EtherType 8100) is rejected as kNotIpv4. Checks the EtherType, IP version, IHL,
 // total length, header checksum, fragment bits and protocol, the UDP length, and the UDP
 // checksum unless it is zero (no checksum). Bytes after the IP total length (Ethernet padding)
-// are ignored, as are IP options. Never throws and never reads past `frame`; allocates nothing
-// unless it returns an error.
+// are ignored, as are IP options. Malformed input comes back as a DecodeError, never as an
+// exception or a read past `frame`. Allocates only the error's detail text.
 Result<Frame4, DecodeError> decodeFrame4(std::span<const uint8_t> frame);
 
 // Replaces `out` with an Ethernet II frame carrying `frame.payload` in UDP over IPv4, with the

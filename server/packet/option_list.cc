@@ -113,9 +113,9 @@ void OptionList::set(uint16_t code, std::span<const uint8_t> payload) {
 }
 
 size_t OptionList::remove(uint16_t code) {
-  // Compact in one pass: payloads are stored in list order, so each kept payload moves down
+  // Compact in one pass: payloads are stored in list order, so each remaining payload moves down
   // by the bytes removed before it.
-  size_t kept = 0;
+  size_t kept_count = 0;
   uint32_t write_offset = 0;
   for (size_t i = 0; i < entries_.size(); ++i) {
     const Entry entry = entries_[i];
@@ -126,11 +126,11 @@ size_t OptionList::remove(uint16_t code) {
       std::memmove(storage_.data() + write_offset, storage_.data() + entry.offset,
                    entry.length);
     }
-    entries_[kept++] = {entry.code, write_offset, entry.length};
+    entries_[kept_count++] = {entry.code, write_offset, entry.length};
     write_offset += entry.length;
   }
-  const size_t removed = entries_.size() - kept;
-  entries_.resize(kept);
+  const size_t removed = entries_.size() - kept_count;
+  entries_.resize(kept_count);
   storage_.resize(write_offset);
   return removed;
 }

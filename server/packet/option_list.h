@@ -1,8 +1,8 @@
 // OptionList: an ordered list of DHCP options (code and payload) stored in one contiguous
 // buffer, so a decoded packet costs two allocations however many options it carries.
 //
-// The buffer holds the payloads back to back in list order, with no gaps; every modifier keeps
-// it that way. Not thread-safe: one thread owns a list at a time.
+// The buffer contains the payloads back to back in list order, with no gaps, and every modifier
+// keeps it that way. Not thread-safe: one thread owns a list at a time.
 #pragma once
 
 #include <cstddef>

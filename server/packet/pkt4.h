@@ -1,7 +1,7 @@
 // DHCPv4 messages (RFC 2131/2132): the decoded form, the decoder and the encoder.
 //
 // The decoder never throws and never reads past its input: anything malformed comes back as a
-// DecodeError whose code says what was wrong.
+// DecodeError whose code names the fault.
 #pragma once
 
 #include <array>
@@ -102,7 +102,7 @@ struct Pkt4 {
   // `sname` field that carried options is left zeroed.
   OptionList options;
 
-  // Where the packet came from and arrived; filled by the socket layer, not the decoder.
+  // Source and destination of the packet, filled by the socket layer, not the decoder.
   struct Transport {
     IPv4Address remote_address;
     uint16_t remote_port = 0;

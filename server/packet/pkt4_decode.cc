@@ -1,6 +1,6 @@
 // DHCPv4 decoding: header checks, then two passes over the option areas. The first pass
-// validates the framing and sizes every option after RFC 3396 concatenation; the second copies
-// the pieces into an OptionList sized exactly, so decoding allocates nothing per option.
+// validates the framing and sizes every option after RFC 3396 concatenation. The second copies
+// the pieces into an OptionList of exactly that size, so decoding allocates nothing per option.
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -113,20 +113,21 @@ std::optional<DecodeError> sizeOptions(std::span<const uint8_t> bytes, Areas& ar
   bool overload_seen = false;
   size_t overload_length = 0;
   uint8_t overload = 0;
-  const AreaWalk main = walkArea4(areas.list[0], [&](uint8_t code, std::span<const uint8_t> payload) {
+  const auto size_options_field = [&](uint8_t code, std::span<const uint8_t> payload) {
     if (code == option4::kOverload) {
       overload_seen = true;
-      overload_length += payload.size();
-      if (!payload.empty()) {
+      if (overload_length == 0 && !payload.empty()) {
         overload = payload[0];
       }
+      overload_length += payload.size();
     } else {
       sizes.note(code, payload.size());
     }
     return true;
-  });
-  if (!main.complete) {
-    return optionTruncated(main, kOptionsOffset, areas.names[0]);
+  };
+  const AreaWalk options_walk = walkArea4(areas.list[0], size_options_field);
+  if (!options_walk.complete) {
+    return optionTruncated(options_walk, kOptionsOffset, areas.names[0]);
   }
 
   if (overload_seen && (overload_length != 1 || overload < 1 || overload > 3)) {
@@ -142,14 +143,15 @@ std::optional<DecodeError> sizeOptions(std::span<const uint8_t> bytes, Areas& ar
     areas.push(bytes, kSnameOffset, kSnameSize, "sname field");
   }
 
+  const auto size_overloaded_field = [&](uint8_t code, std::span<const uint8_t> payload) {
+    if (code == option4::kOverload) {
+      return false;
+    }
+    sizes.note(code, payload.size());
+    return true;
+  };
   for (size_t i = 1; i < areas.count; ++i) {
-    const AreaWalk walk = walkArea4(areas.list[i], [&](uint8_t code, std::span<const uint8_t> payload) {
-      if (code == option4::kOverload) {
-        return false;
-      }
-      sizes.note(code, payload.size());
-      return true;
-    });
+    const AreaWalk walk = walkArea4(areas.list[i], size_overloaded_field);
     if (walk.stopped) {
       return DecodeError{Code::kBadOverload,
                          fmt::format("option 52 at offset {} is inside the {}; it may only appear "
@@ -261,7 +263,7 @@ Result<Pkt4, DecodeError> decodePkt4(std::span<const uint8_t> bytes) {
     return Unexpected(std::move(*error));
   }
 
-  // A field that carried options holds no name.
+  // A field that carried options contains no name.
   for (size_t i = 1; i < areas.count; ++i) {
     if (areas.offsets[i] == kFileOffset) {
       packet.file.fill(0);

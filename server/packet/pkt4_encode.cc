@@ -45,7 +45,7 @@ uint8_t* writeOption(uint8_t* cursor, uint8_t code, std::span<const uint8_t> pay
   return cursor;
 }
 
-// REQUIRES: out holds at least kPkt4FixedSize bytes.
+// REQUIRES: `out` points at kPkt4FixedSize writable bytes or more.
 void writeHeader(const Pkt4& packet, uint8_t* out) {
   using namespace detail;
   out[kOpOffset] = packet.op;
@@ -101,8 +101,8 @@ size_t encodeOverloaded(const Pkt4& packet, std::vector<uint8_t>& out, size_t li
       continue;  // counted by the caller
     }
     const size_t size = encodedSize(entry.length);
-    const auto area = std::find_if(std::begin(areas), std::end(areas),
-                                   [size](const Area* candidate) { return candidate->room >= size; });
+    const auto has_room = [size](const Area* candidate) { return candidate->room >= size; };
+    const auto area = std::find_if(std::begin(areas), std::end(areas), has_room);
     if (area == std::end(areas)) {
       ++left_out;
       continue;

@@ -70,8 +70,8 @@ enum class StatusCode6 : uint16_t {
   kNoPrefixAvail = 6,
 };
 
-// The most relay layers the decoder unwraps. RFC 8415's default HOP_COUNT_LIMIT is 8; the
-// larger bound still keeps a hostile message from costing more than a few allocations.
+// Maximum number of relay layers the decoder unwraps. RFC 8415's default HOP_COUNT_LIMIT is 8,
+// and this larger bound still keeps a hostile message to a few dozen allocations.
 inline constexpr size_t kMaxRelayDepth6 = 32;
 
 // Size of the fixed part of a relay message: type, hop count, link and peer addresses.
@@ -129,17 +129,17 @@ struct IaPrefix6 {
 };
 
 // Decodes a DHCPv6 message from a UDP payload, unwrapping RELAY-FORW (or RELAY-REPL) layers,
-// at most kMaxRelayDepth6. Besides the framing it checks, in the client's message, that every
-// IA_NA, IA_TA and IA_PD, and every IAADDR and IAPREFIX inside them, is long enough for its
-// fixed fields and holds well-formed options; that elapsed time is 2 bytes, preference 1 byte,
-// the option request option an even length and a status code at least 2 bytes. In relay
-// layers it checks that a remote-id holds its 4-byte enterprise number. The hop count is not
-// checked. Thread-safe; allocates per relay layer, never per option.
+// at most kMaxRelayDepth6. Besides the framing, it checks the client's message: every IA_NA,
+// IA_TA and IA_PD, and every IAADDR and IAPREFIX inside them, must be long enough for its fixed
+// fields and contain well-formed options. Elapsed time must be 2 bytes, preference 1 byte, the
+// option request option of even length and a status code at least 2 bytes. In relay layers, a
+// remote-id must contain its 4-byte enterprise number. The hop count is not checked.
+// Thread-safe. Allocates per relay layer, never per option.
 Result<Pkt6, DecodeError> decodePkt6(std::span<const uint8_t> bytes);
 // Decodes a run of DHCPv6 options (the payload of an option that carries options). Checks only
 // the option framing.
 Result<OptionList, DecodeError> decodeOptions6(std::span<const uint8_t> bytes);
-// Decodes the payload of an IA_NA, IA_TA or IA_PD option (`option_code` says which).
+// Decodes the payload of the IA_NA, IA_TA or IA_PD option named by `option_code`.
 Result<Ia6, DecodeError> decodeIa6(uint16_t option_code, std::span<const uint8_t> payload);
 Result<IaAddress6, DecodeError> decodeIaAddress6(std::span<const uint8_t> payload);
 Result<IaPrefix6, DecodeError> decodeIaPrefix6(std::span<const uint8_t> payload);
@@ -173,9 +173,9 @@ class OptionWriter6 {
   std::vector<uint8_t>& out_;
 };
 
-// Encodes `reply` into `out` (replacing its contents): the message itself, then wrapped in one
-// RELAY-REPL per entry of `reply.relays` (innermost last in the vector is wrapped first), each
-// carrying its relay's options (interface-id and the like) as given, then the relay message.
+// Encodes `reply` into `out`, replacing its contents. The message is wrapped in one RELAY-REPL
+// per entry of `reply.relays`, starting with the innermost (the last in the vector). Each layer
+// carries its relay's options (interface-id and the like) as given, then the relay message.
 // A relay message option (9) in a relay's list is skipped, since the encoder writes its own.
 // Returns false, leaving `out` empty, when an option payload or a relay message would exceed
 // the 65535 bytes an option length field holds; such a reply would not fit in a UDP datagram.

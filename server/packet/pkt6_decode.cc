@@ -35,7 +35,7 @@ enum class Scope {
   kRelay,          // a relay layer, which also carries the relay message
 };
 
-// What the first pass found in one option area.
+// Counts and the relay message found by the first pass over one option area.
 struct AreaSummary {
   size_t options = 0;  // not counting a relay message
   size_t bytes = 0;

@@ -136,7 +136,7 @@ bool encodePkt6(const Pkt6& reply, std::vector<uint8_t>& out) {
     total += kRelayHeaderSize6 + relay_options + kOptionHeaderSize;
   }
 
-  // Write from the outermost layer inwards; each relay message holds what remains.
+  // Write from the outermost layer inwards. Each relay message contains everything after it.
   out.resize(total);
   uint8_t* cursor = out.data();
   size_t remaining = total;
