@@ -213,6 +213,12 @@ std::optional<Reply4> Engine4::process(const Runtime4& runtime, const packet::Pk
   Exchange4 exchange(*this, runtime, query, addresses);
   std::optional<Reply4> reply;
 
+  if (query.op != packet::kBootRequest) {
+    // A BOOTREPLY (another server's answer seen on the wire) is never for us.
+    stats.receive_drop->add(1);
+    drop = DropReason::kNotForUs;
+    return std::nullopt;
+  }
   switch (type.value_or(MessageType4::kForceRenew)) {
     case MessageType4::kDiscover:
       stats.discover_received->add(1);

@@ -40,8 +40,7 @@ void Family6::handle(Engine& engine, const Runtime& runtime, const Received& rec
     return;
   }
   thread_local std::vector<uint8_t> wire;
-  packet::encodePkt6(reply->packet, wire);
-  if (!io.send(reply->destination, wire)) {
+  if (!packet::encodePkt6(reply->packet, wire) || !io.send(reply->destination, wire)) {
     stats.send_failed->add(1);
     return;
   }
