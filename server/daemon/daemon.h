@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -17,15 +18,22 @@
 #include <csignal>
 #include <cstdlib>
 #include <functional>
+#include <future>
 #include <memory>
+#include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 
 #include "backends/clock.h"
 #include "backends/lease_store_registry.h"
 #include "backends/log.h"
+#include "backends/swappable_lease_store.h"
 #include "server/config/parser.h"
+#include "server/control/control_context.h"
+#include "server/control/control_server.h"
+#include "server/control/daemon_commands.h"
 #include "server/daemon/command_line.h"
 #include "server/daemon/logging.h"
 #include "server/daemon/service.h"
@@ -55,9 +63,16 @@ class Daemon {
         stores_(stores),
         signals_(io_, SIGHUP, SIGTERM, SIGINT),
         reclaim_timer_(io_),
-        flush_timer_(io_) {}
+        flush_timer_(io_),
+        disable_timer_(io_),
+        control_(*this),
+        started_(std::chrono::steady_clock::now()),
+        reloaded_(started_) {}
 
   ~Daemon() {
+    if (control_server_) {
+      control_server_->stop();
+    }
     if (service_) {
       service_->stop();
     }
@@ -113,6 +128,17 @@ class Daemon {
       log::error(logId("START_FAILED"), "{}", applied.error());
       return 1;
     }
+    daemon_thread_ = std::this_thread::get_id();
+    control_store_.set(store_);
+    control::ControlContext context{Family::kControlFamily, control_, control_, control_store_,
+                                    stats_};
+    control::registerControlCommands(registry_, context);
+    control_server_ = std::make_unique<control::ControlServer>(registry_, Family::kServiceName);
+    if (auto channels = control_server_->configure(config_->control_sockets); !channels) {
+      log::error(logId("START_FAILED"), "cannot open the control channels: {}", channels.error());
+      service_->stop();
+      return 1;
+    }
     log::info(logId("STARTED"), "{} {} started with {} (pid {})", Family::kProgram,
               versionText(), command_line_.config_file, getpid());
 
@@ -121,10 +147,11 @@ class Daemon {
     scheduleFlush();
     io_.run();
 
+    control_server_->stop();
     service_->stop();
     log::info(logId("STOPPED"), "{} stopped", Family::kProgram);
     spdlog::default_logger()->flush();
-    return 0;
+    return exit_value_;
   }
 
   // Applies a validated configuration: reopens the store and the sockets when their settings
@@ -132,7 +159,7 @@ class Daemon {
   // and the message says why.
   Result<void, std::string> apply(std::shared_ptr<const Config> config) {
     // 1. The lease store, reopened only when its settings changed.
-    std::unique_ptr<LeaseStore> new_store;
+    std::shared_ptr<LeaseStore> new_store;
     LeaseStore* store = store_.get();
     if (!store_ || !sameDatabase(config_->lease_database, config->lease_database)) {
       auto opened = stores_.open(config->lease_database);
@@ -170,7 +197,7 @@ class Daemon {
     if (!restart) {
       Family::configureEngine(service_->engine(), *config);
       service_->setRuntime(std::move(shared_runtime));
-      config_ = std::move(config);
+      setConfig(std::move(config));
       return {};
     }
     if (service_) {
@@ -187,6 +214,7 @@ class Daemon {
     if (new_store) {
       service_.reset();
       store_ = std::move(new_store);
+      control_store_.set(store_);
     }
     service_ = std::make_unique<Service<Family>>(*store_, clock_);
     Family::configureEngine(service_->engine(), *config);
@@ -196,7 +224,7 @@ class Daemon {
     log::info(logId("SERVING"), "serving {} interface entr{} with {} worker(s)",
               config->interfaces.interfaces.size(),
               config->interfaces.interfaces.size() == 1 ? "y" : "ies", workers);
-    config_ = std::move(config);
+    setConfig(std::move(config));
     return {};
   }
 
@@ -210,14 +238,34 @@ class Daemon {
                  config.error());
       return makeUnexpected(config.error());
     }
-    auto applied = apply(std::move(*config));
+    auto applied = applyAll(std::move(*config));
     if (!applied) {
       log::error(logId("RELOAD_FAILED"),
                  "configuration not applied, the previous one stays: {}", applied.error());
       return applied;
     }
-    configureLogging(config_->loggers, command_line_.debug, Family::kLoggerName);
     log::info(logId("RELOAD_DONE"), "configuration reloaded");
+    return {};
+  }
+
+  // apply() plus what follows a successful reconfiguration: logging and control channels.
+  Result<void, std::string> applyAll(std::shared_ptr<const Config> config) {
+    auto applied = apply(std::move(config));
+    if (!applied) {
+      return applied;
+    }
+    configureLogging(config_->loggers, command_line_.debug, Family::kLoggerName);
+    reloaded_ = std::chrono::steady_clock::now();
+    scheduleReclaim();
+    scheduleFlush();
+    if (control_server_) {
+      if (auto channels = control_server_->configure(config_->control_sockets); !channels) {
+        log::error(logId("CONTROL_CHANNELS_FAILED"),
+                   "the new configuration is serving, but its control channels failed: {}",
+                   channels.error());
+        return makeUnexpected("control channels: " + channels.error());
+      }
+    }
     return {};
   }
 
@@ -245,6 +293,12 @@ class Daemon {
 
   void stop() { boost::asio::post(io_, [this] { shutdown(); }); }
 
+  // The running configuration; safe to call from any thread.
+  std::shared_ptr<const Config> snapshot() const {
+    std::lock_guard lock(config_mutex_);
+    return config_;
+  }
+
   Service<Family>* service() { return service_.get(); }
   LeaseStore* store() { return store_.get(); }
   stats::StatsRegistry& stats() { return stats_; }
@@ -254,6 +308,148 @@ class Daemon {
   const Clock& clock() const { return clock_; }
 
  private:
+  // The control plane's view of this daemon. Its methods run on the control thread and hand
+  // anything that changes the daemon to the daemon thread.
+  class Control final : public control::ConfigSource, public control::DaemonActions {
+   public:
+    explicit Control(Daemon& daemon) : daemon_(daemon) {}
+
+    std::shared_ptr<const config::Dhcp4Config> current4() const override {
+      if constexpr (std::is_same_v<Config, config::Dhcp4Config>) {
+        return daemon_.snapshot();
+      } else {
+        return nullptr;
+      }
+    }
+    std::shared_ptr<const config::Dhcp6Config> current6() const override {
+      if constexpr (std::is_same_v<Config, config::Dhcp6Config>) {
+        return daemon_.snapshot();
+      } else {
+        return nullptr;
+      }
+    }
+    std::filesystem::path file() const override { return daemon_.command_line_.config_file; }
+
+    control::ActionResult testConfig(const nlohmann::json& root) override {
+      auto config = validate(root, daemon_.command_line_, daemon_.stores_);
+      if (!config) {
+        return makeUnexpected(control::ActionError{config.error()});
+      }
+      return {};
+    }
+    control::ActionResult applyConfig(const nlohmann::json& root) override {
+      auto config = validate(root, daemon_.command_line_, daemon_.stores_);
+      if (!config) {
+        return makeUnexpected(control::ActionError{config.error()});
+      }
+      auto applied = daemon_.onDaemonThread(
+          [this, config = *config]() { return daemon_.applyAll(config); });
+      if (!applied) {
+        return makeUnexpected(control::ActionError{applied.error()});
+      }
+      return {};
+    }
+    control::ActionResult reloadConfig() override {
+      auto reloaded = daemon_.onDaemonThread([this] { return daemon_.reload(); });
+      if (!reloaded) {
+        return makeUnexpected(control::ActionError{reloaded.error()});
+      }
+      return {};
+    }
+    void requestShutdown(int exit_value) override {
+      daemon_.exit_value_ = exit_value;
+      daemon_.stop();
+    }
+    void disableService(std::optional<std::chrono::seconds> max_period,
+                        const std::string& origin) override {
+      daemon_.onDaemonThread([&]() -> Result<void, std::string> {
+        daemon_.disableService(max_period, origin);
+        return {};
+      });
+    }
+    void enableService(const std::string& origin) override {
+      daemon_.onDaemonThread([&]() -> Result<void, std::string> {
+        daemon_.enableService(origin);
+        return {};
+      });
+    }
+    control::ActionResult reclaimExpiredLeases(bool remove) override {
+      daemon_.onDaemonThread([&]() -> Result<void, std::string> {
+        daemon_.reclaimNow(remove);
+        return {};
+      });
+      return {};
+    }
+    control::ActionResult reloadHooks() override { return {}; }
+    control::DaemonStatus status() const override {
+      control::DaemonStatus status;
+      status.pid = getpid();
+      const auto now = std::chrono::steady_clock::now();
+      status.uptime = std::chrono::duration_cast<std::chrono::seconds>(now - daemon_.started_);
+      status.since_reload =
+          std::chrono::duration_cast<std::chrono::seconds>(now - daemon_.reloaded_.load());
+      const auto config = daemon_.snapshot();
+      status.multi_threading = config->multi_threading.enable;
+      status.thread_pool_size = static_cast<uint32_t>(workerCount(*config));
+      status.packet_queue_size = config->multi_threading.packet_queue_size;
+      return status;
+    }
+
+   private:
+    Daemon& daemon_;
+  };
+
+  // Runs `work` on the daemon thread and returns its result; runs it directly when already
+  // there (a signal handler, a timer).
+  template <typename Work>
+  Result<void, std::string> onDaemonThread(Work work) {
+    if (std::this_thread::get_id() == daemon_thread_ || io_.stopped()) {
+      return work();
+    }
+    std::promise<Result<void, std::string>> done;
+    auto result = done.get_future();
+    boost::asio::post(io_, [&] { done.set_value(work()); });
+    return result.get();
+  }
+
+  // dhcp-disable: service stops until every origin that disabled it re-enables it, or until
+  // `max_period` passes.
+  void disableService(std::optional<std::chrono::seconds> max_period, const std::string& origin) {
+    disabled_by_.insert(origin);
+    service_->setEnabled(false);
+    log::info(logId("SERVICE_DISABLED"), "DHCP service disabled by {}{}", origin,
+              max_period ? " for " + std::to_string(max_period->count()) + " s" : "");
+    disable_timer_.cancel();
+    if (max_period) {
+      disable_timer_.expires_after(*max_period);
+      disable_timer_.async_wait([this](const boost::system::error_code& error) {
+        if (error) {
+          return;
+        }
+        disabled_by_.clear();
+        service_->setEnabled(true);
+        log::info(logId("SERVICE_ENABLED"), "DHCP service enabled again: max-period passed");
+      });
+    }
+  }
+
+  void enableService(const std::string& origin) {
+    disabled_by_.erase(origin);
+    if (origin == "user") {
+      disabled_by_.clear();
+    }
+    if (disabled_by_.empty()) {
+      disable_timer_.cancel();
+      service_->setEnabled(true);
+      log::info(logId("SERVICE_ENABLED"), "DHCP service enabled by {}", origin);
+    }
+  }
+
+  void setConfig(std::shared_ptr<const Config> config) {
+    std::lock_guard lock(config_mutex_);
+    config_ = std::move(config);
+  }
+
   static std::string logId(std::string_view suffix) {
     return std::string(Family::kLogPrefix) + "_" + std::string(suffix);
   }
@@ -288,6 +484,7 @@ class Daemon {
   void shutdown() {
     reclaim_timer_.cancel();
     flush_timer_.cancel();
+    disable_timer_.cancel();
     signals_.cancel();
     io_.stop();
   }
@@ -332,10 +529,23 @@ class Daemon {
   boost::asio::steady_timer reclaim_timer_;
   boost::asio::steady_timer flush_timer_;
 
-  std::shared_ptr<const Config> config_;
-  std::unique_ptr<LeaseStore> store_;
+  boost::asio::steady_timer disable_timer_;
+
+  mutable std::mutex config_mutex_;
+  std::shared_ptr<const Config> config_;  // written on the daemon thread, GUARDED_BY(config_mutex_)
+  std::shared_ptr<LeaseStore> store_;
   std::unique_ptr<Service<Family>> service_;
   uint64_t node_salt_ = 0;
+
+  SwappableLeaseStore control_store_;
+  Control control_;
+  control::CommandRegistry registry_;
+  std::unique_ptr<control::ControlServer> control_server_;
+  std::thread::id daemon_thread_;
+  std::set<std::string> disabled_by_;  // origins of dhcp-disable in force
+  const std::chrono::steady_clock::time_point started_;
+  std::atomic<std::chrono::steady_clock::time_point> reloaded_;
+  std::atomic<int> exit_value_{0};
 };
 
 }  // namespace leasehold::daemon

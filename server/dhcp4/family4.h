@@ -6,6 +6,7 @@
 
 #include "backends/lease_store.h"
 #include "server/config/parser.h"
+#include "server/control/control_context.h"
 #include "server/dhcp4/engine4.h"
 #include "server/dhcp4/runtime4.h"
 #include "server/net/packet_io4.h"
@@ -25,6 +26,8 @@ struct Family4 {
   static constexpr const char* kLoggerName = "kea-dhcp4";
   static constexpr const char* kConfigKey = "Dhcp4";
   static constexpr const char* kLogPrefix = "DHCP4";
+  static constexpr const char* kServiceName = "dhcp4";  // in Kea control agent requests
+  static constexpr control::Family kControlFamily = control::Family::kV4;
 
   // Decodes, processes and answers one datagram, counting every outcome.
   static void handle(Engine& engine, const Runtime& runtime, const Received& received,

@@ -6,6 +6,7 @@
 
 #include "backends/lease_store.h"
 #include "server/config/parser.h"
+#include "server/control/control_context.h"
 #include "server/dhcp6/engine6.h"
 #include "server/dhcp6/runtime6.h"
 #include "server/net/packet_io6.h"
@@ -25,6 +26,8 @@ struct Family6 {
   static constexpr const char* kLoggerName = "kea-dhcp6";
   static constexpr const char* kConfigKey = "Dhcp6";
   static constexpr const char* kLogPrefix = "DHCP6";
+  static constexpr const char* kServiceName = "dhcp6";  // in Kea control agent requests
+  static constexpr control::Family kControlFamily = control::Family::kV6;
 
   static void handle(Engine& engine, const Runtime& runtime, const Received& received,
                      const Addresses& addresses, Io& io, bool enabled);
