@@ -241,6 +241,7 @@ TEST_F(Engine4Test, ClientIdentifierFindsLeaseAcrossHardwareChange) {
   const uint8_t client_id[] = {1, 0xaa, 0, 0, 0, 0, 0x01};
   first.options.add(packet::option4::kClientIdentifier, client_id);
   first.options.add(packet::option4::kRequestedAddress, IPv4Address::parse("192.0.2.12")->toBytes());
+  first.options.add(packet::option4::kServerIdentifier, IPv4Address::parse("192.0.2.1")->toBytes());
   ASSERT_TRUE(send(first).has_value());
 
   packet::Pkt4 second = query(MessageType4::kDiscover, "aa:00:00:00:00:77");
