@@ -55,7 +55,7 @@ uint32_t pseudoHeaderSum(IPv4Address source, IPv4Address destination, size_t udp
 
 }  // namespace
 
-Result<Frame4, DecodeError> decodeFrame4(std::span<const uint8_t> frame) {
+Result<Frame4, DecodeError> decodeFrame4(std::span<const uint8_t> frame, bool verify_udp_checksum) {
   if (frame.size() < kEthernetHeaderSize) {
     return fail(Code::kTruncated, fmt::format("frame has {} bytes, shorter than the 14-byte "
                                               "Ethernet header",
@@ -123,7 +123,7 @@ Result<Frame4, DecodeError> decodeFrame4(std::span<const uint8_t> frame) {
   decoded.source_address = IPv4Address(load32(&ip[12]));
   decoded.destination_address = IPv4Address(load32(&ip[16]));
   const uint16_t udp_checksum = load16(&udp[6]);
-  if (udp_checksum != 0) {
+  if (udp_checksum != 0 && verify_udp_checksum) {
     const uint32_t sum = pseudoHeaderSum(decoded.source_address, decoded.destination_address,
                                          udp_length);
     if (foldSum(sumWords(udp.first(udp_length), sum)) != 0xffff) {

@@ -43,10 +43,14 @@ struct Frame4 {
 // Parses an untagged Ethernet II frame carrying IPv4 and UDP. A frame that still carries an
 // 802.1Q tag (EtherType 8100) is rejected as kNotIpv4. Checks the EtherType, IP version, IHL,
 // total length, header checksum, fragment bits and protocol, the UDP length, and the UDP
-// checksum unless it is zero (no checksum). Bytes after the IP total length (Ethernet padding)
+// checksum unless it is zero (no checksum) or `verify_udp_checksum` is false. The socket layer
+// passes false for frames the kernel marks as not yet checksummed: traffic between local
+// interfaces (veth) leaves the UDP checksum to an offload that never happens. Bytes after the
+// IP total length (Ethernet padding)
 // are ignored, as are IP options. Malformed input comes back as a DecodeError, never as an
 // exception or a read past `frame`. Allocates only the error's detail text.
-Result<Frame4, DecodeError> decodeFrame4(std::span<const uint8_t> frame);
+Result<Frame4, DecodeError> decodeFrame4(std::span<const uint8_t> frame,
+                                         bool verify_udp_checksum = true);
 
 // Replaces `out` with an Ethernet II frame carrying `frame.payload` in UDP over IPv4, with the
 // addresses, ports and IP header fields of `frame`, no IP options, and valid IP and UDP
