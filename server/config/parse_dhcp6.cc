@@ -80,13 +80,16 @@ Pool6 parsePrefixPool(Section& section, const ParseState& state, SubnetId id) {
     section.failAt("prefix", invalid + "prefix is not an IPv6 address");
   }
   const IPv6Prefix prefix{*address, static_cast<uint8_t>(*prefix_length)};
-  if (prefix.hasHostBits()) {
-    section.failAt("prefix", invalid + "bits are set beyond prefix-len");
-  }
   if (*delegated_length < *prefix_length) {
     section.failAt("delegated-len", invalid + "delegated-len " +
                                         std::to_string(*delegated_length) +
                                         " is shorter than prefix-len");
+  }
+  // Kea 2.2 accepts a prefix with bits set beyond prefix-len: the pool then runs from that
+  // address to the end of the prefix. It must still start a delegated prefix.
+  if (IPv6Prefix{prefix.address, static_cast<uint8_t>(*delegated_length)}.hasHostBits()) {
+    section.failAt("prefix", invalid + "the prefix has bits set beyond delegated-len " +
+                                 std::to_string(*delegated_length));
   }
   pool.first = prefix.address;
   pool.prefix_length = prefix.length;

@@ -557,7 +557,7 @@ TEST(ParseDhcp6Test, ErrorsNameKeyPathAndValue) {
             "subnet 6: delegated-len 48 is shorter than prefix-len"},
            {subnet + R"(, "pd-pools": [{"prefix": "2001:db8:8::1", "prefix-len": 56, "delegated-len": 64}]}])",
             "Dhcp6/subnet6[0]/pd-pools[0]/prefix: invalid pd-pool 2001:db8:8::1/56 in subnet 6: "
-            "bits are set beyond prefix-len"},
+            "the prefix has bits set beyond delegated-len 64"},
            {subnet + R"(, "pd-pools": [{"prefix": "2001:db8:8::", "prefix-len": 56, "delegated-len": 64},
                                        {"prefix": "2001:db8:8::", "prefix-len": 60, "delegated-len": 64}]}])",
             "Dhcp6/subnet6[0]/pd-pools[1]/prefix: pd-pool 2001:db8:8::/60 (subnet 6) overlaps "
