@@ -65,6 +65,9 @@ struct LeaseStoreConcurrency {
 std::vector<LeaseStoreConcurrency> withConcurrencyOffAndOn(const LeaseStoreBackend& backend,
                                                            unsigned threads = 8);
 
+void PrintTo(const LeaseStoreBackend& backend, std::ostream* out);
+void PrintTo(const LeaseStoreConcurrency& concurrency, std::ostream* out);
+
 std::string backendTestName(const ::testing::TestParamInfo<LeaseStoreBackend>& info);
 std::string concurrencyTestName(const ::testing::TestParamInfo<LeaseStoreConcurrency>& info);
 
