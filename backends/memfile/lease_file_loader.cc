@@ -76,7 +76,11 @@ Result<void, std::string> LeaseFileParser<LeaseT>::feed(std::string_view line, b
   }
 
   ++stats_.lines_read;
-  auto record = parseRecord<LeaseT>(line, stats_.header);
+  // Records are appended with their line break in one write, so a last line without one is
+  // what an interrupted write left. Even when it parses, a number in it may be cut short.
+  auto record = terminated ? parseRecord<LeaseT>(line, stats_.header)
+                           : makeUnexpected(std::string(
+                                 "the last line has no line break; an interrupted write left it"));
   if (!record) {
     ++stats_.lines_skipped;
     last_problem_ = LeaseFileProblem{stats_.path, line_number_, record.error()};

@@ -49,8 +49,10 @@ class LeaseFileParser {
                   std::vector<LeaseFileProblem>& problems);
 
   // Applies the next line, given without its line break; a trailing '\r' is ignored.
-  // `terminated` is false for a last line that has no line break. Returns an error message
-  // only when the header is invalid, in which case the file cannot be read at all.
+  // `terminated` is false for a last line that has no line break: such a record is skipped,
+  // because only an interrupted write leaves one, and such a header means an empty file.
+  // Returns an error message only when the header is invalid, in which case the file cannot be
+  // read at all.
   Result<void, std::string> feed(std::string_view line, bool terminated = true);
 
   const LeaseFileLoadStats& stats() const { return stats_; }
