@@ -47,7 +47,7 @@ template <typename LeaseT>
 Result<void, std::string> LeaseFileParser<LeaseT>::feedHeader(std::string_view line,
                                                               bool terminated) {
   // A crash while a new file was being created can leave part of the header and no line
-  // break; such a file holds no records.
+  // break. Such a file contains no records.
   const std::string expected = headerLine<LeaseT>();
   if (!terminated && std::string_view(expected).starts_with(line)) {
     return {};

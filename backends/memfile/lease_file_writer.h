@@ -62,7 +62,7 @@ class LeaseFileWriter {
   std::atomic<uint64_t> append_failures_{0};
 };
 
-// Flushes the directory that holds `path`, so that renames and new files in it survive a
+// Flushes the directory that contains `path`, so that renames and new files in it survive a
 // power loss. Returns errno, or 0 on success.
 int syncParentDirectory(const std::string& path);
 

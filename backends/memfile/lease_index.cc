@@ -36,14 +36,17 @@ bool reclaimable(LeaseState state) {
   return state == LeaseState::kDefault || state == LeaseState::kDeclined;
 }
 
+char lowercaseAsciiChar(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Compares as the hostname index does, ASCII letters only, whatever the C locale is.
 bool equalIgnoringCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) {
     return false;
   }
   for (size_t i = 0; i < a.size(); ++i) {
-    const auto x = static_cast<unsigned char>(a[i]);
-    const auto y = static_cast<unsigned char>(b[i]);
-    if (x != y && std::tolower(x) != std::tolower(y)) {
+    if (lowercaseAsciiChar(a[i]) != lowercaseAsciiChar(b[i])) {
       return false;
     }
   }
@@ -73,9 +76,7 @@ bool matches(const Lease6& lease, const LeaseQuery6& query) {
 std::string lowercaseAscii(std::string_view text) {
   std::string lower(text);
   for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
+    c = lowercaseAsciiChar(c);
   }
   return lower;
 }

@@ -1,4 +1,4 @@
-// LeaseIndex: the leases of one family in memory, with the indexes that answer LeaseTable
+// LeaseIndex: the leases of one family in memory, with the indexes that serve LeaseTable
 // queries without scanning every lease.
 //
 // Leases are kept in a map ordered by address. Each secondary index is an ordered set of

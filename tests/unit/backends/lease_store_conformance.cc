@@ -182,7 +182,7 @@ std::vector<std::pair<std::string, Lease6>> invalidLeases6() {
   return cases;
 }
 
-// Sorts counts so that two answers in different orders compare equal.
+// Sorts counts so that two results in different orders compare equal.
 std::vector<LeaseCount> sorted(std::vector<LeaseCount> counts) {
   std::sort(counts.begin(), counts.end(), [](const LeaseCount& a, const LeaseCount& b) {
     return std::tuple(a.subnet_id, a.type, a.state, a.count) <

@@ -1,6 +1,6 @@
-// Kea 2.2 reads the lease files this store writes: Kea's own lease file cleanup program,
-// kea-lfc (from Debian's kea-dhcp4-server package), loads a file written here with Kea's CSV
-// reader and writes the leases it understood, which are then compared with what was stored.
+// Kea 2.2 reads the lease files this store writes. Kea's lease file cleanup program kea-lfc,
+// from Debian's kea-dhcp4-server package, loads a file written here with Kea's CSV reader and
+// writes out the leases it understood. Those are compared with what was stored.
 #include <gtest/gtest.h>
 
 #include <spawn.h>

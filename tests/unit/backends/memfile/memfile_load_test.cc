@@ -123,7 +123,7 @@ TEST_F(MemfileLoadTest, Kea22FileIsRewrittenInCurrentFormat) {
   EXPECT_EQ(allLeases(reopened->leases4()), before);
 }
 
-TEST_F(MemfileLoadTest, LinesKeaBrokeAreSkippedWithFileAndLine) {
+TEST_F(MemfileLoadTest, KeaBrokenLinesAreReported) {
   writeFile(file4_, readFile(testdataFile("kea22-leases4-broken-hostname.csv")));
   auto store = openMemfile(options4());
   ASSERT_TRUE(store);
