@@ -23,8 +23,9 @@
 //   4. Delete F.1 and F.2, rename F.completed to F.1 and fsync the directory.
 //
 // Why a crash at any moment leaves files that load to the same leases: every record ever
-// appended stays in F, F.2 or F.1 until F.completed, which holds the merge of F.1 and F.2, is
-// complete; and loading prefers F.completed over F.1 and F.2 exactly when they are redundant.
+// appended stays in F, F.2 or F.1 until F.completed is complete, and F.completed contains the
+// merge of F.1 and F.2. Loading prefers F.completed over F.1 and F.2 exactly when they are
+// redundant.
 //   - during step 1, before the new F exists: F.1, F.2 load as F.1, F.2, F did;
 //   - during steps 2 and 3: F.output is ignored, F.1, F.2 and F are intact;
 //   - from the rename to F.completed until step 4 ends: F.completed replaces F.1 then F.2,
@@ -68,9 +69,9 @@ class LeaseFileCompactor {
   LeaseFileCompactor(LeaseFileWriter& writer, uint32_t max_row_errors);
 
   // Runs steps 0 to 4. On failure the files stay in a state that loads to the same leases and
-  // the next run continues from it. Errors: kUnavailable for file system failures (the message
-  // names the file and the system error); kInternal when F.1 or F.2 has an invalid header or
-  // more invalid lines than max-row-errors allows.
+  // the next run continues from it. Errors: kUnavailable for file system failures, naming the
+  // file and the system error. kInternal when F.1 or F.2 has an invalid header or more invalid
+  // lines than max-row-errors allows.
   StoreResult<CompactionStats> compact();
 
   // Makes compact() call hook(step) before each step and stop, without cleaning up, when it

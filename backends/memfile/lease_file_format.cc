@@ -360,6 +360,7 @@ void appendRecord(const Lease6& lease, std::string& out) {
   out += lease.fqdn_fwd ? ",1" : ",0";
   out += lease.fqdn_rev ? ",1," : ",0,";
   appendEscaped(out, lease.hostname);
+
   out += ',';
   out += lease.hwaddr.toString();
   out += ',';
@@ -367,8 +368,8 @@ void appendRecord(const Lease6& lease, std::string& out) {
   out += ',';
   appendEscaped(out, lease.user_context);
   out += ',';
-  // Kea writes empty hwtype and hwaddr_source for a lease without a hardware address; values
-  // other than the defaults are kept so that they read back unchanged.
+  // Kea writes empty hwtype and hwaddr_source for a lease without a hardware address. Values
+  // other than the defaults are written anyway, so that they read back unchanged.
   const bool default_hwaddr_details = lease.hwaddr.type == 1 && lease.hwaddr_source == 0;
   if (!lease.hwaddr.empty() || !default_hwaddr_details) {
     appendNumber(out, lease.hwaddr.type);

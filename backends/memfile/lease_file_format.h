@@ -5,8 +5,8 @@
 // DHCPv6 columns: address,duid,valid_lifetime,expire,subnet_id,pref_lifetime,lease_type,iaid,
 //   prefix_len,fqdn_fwd,fqdn_rev,hostname,hwaddr,state,user_context,hwtype,hwaddr_source,pool_id
 //
-// Files from older Kea releases have a prefix of these columns (Kea 2.2 has no pool_id); files
-// from newer ones may have more columns after them, which are ignored. `expire` is cltt plus
+// Files from older Kea releases have a prefix of these columns (Kea 2.2 has no pool_id). Files
+// from newer releases may have more columns after them, which are ignored. `expire` is cltt plus
 // valid_lifetime. A record with valid_lifetime 0 deletes the lease at its address. In hostname
 // and user_context, ',' '&' and control characters are written as "&#x" and two hex digits,
 // which Kea 2.2 decodes (Kea itself escapes only ',' and '&').

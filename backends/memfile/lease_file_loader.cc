@@ -47,7 +47,7 @@ template <typename LeaseT>
 Result<void, std::string> LeaseFileParser<LeaseT>::feedHeader(std::string_view line,
                                                               bool terminated) {
   // A crash while a new file was being created can leave part of the header and no line
-  // break; such a file holds no records.
+  // break. Such a file contains no records.
   const std::string expected = headerLine<LeaseT>();
   if (!terminated && std::string_view(expected).starts_with(line)) {
     return {};
@@ -76,7 +76,11 @@ Result<void, std::string> LeaseFileParser<LeaseT>::feed(std::string_view line, b
   }
 
   ++stats_.lines_read;
-  auto record = parseRecord<LeaseT>(line, stats_.header);
+  // Records are appended with their line break in one write, so a last line without one is
+  // what an interrupted write left. Even when it parses, a number in it may be cut short.
+  auto record = terminated ? parseRecord<LeaseT>(line, stats_.header)
+                           : makeUnexpected(std::string(
+                                 "the last line has no line break; an interrupted write left it"));
   if (!record) {
     ++stats_.lines_skipped;
     last_problem_ = LeaseFileProblem{stats_.path, line_number_, record.error()};

@@ -44,13 +44,15 @@ using LeaseMap = std::map<typename LeaseTraits<LeaseT>::Address, LeaseT>;
 template <typename LeaseT>
 class LeaseFileParser {
  public:
-  // `problems` collects skipped lines until it holds kMaxReportedProblems entries.
+  // `problems` collects skipped lines until it contains kMaxReportedProblems entries.
   LeaseFileParser(std::string path, LeaseMap<LeaseT>& leases,
                   std::vector<LeaseFileProblem>& problems);
 
   // Applies the next line, given without its line break; a trailing '\r' is ignored.
-  // `terminated` is false for a last line that has no line break. Returns an error message
-  // only when the header is invalid, in which case the file cannot be read at all.
+  // `terminated` is false for a last line that has no line break: such a record is skipped,
+  // because only an interrupted write leaves one, and such a header means an empty file.
+  // Returns an error message only when the header is invalid, in which case the file cannot be
+  // read at all.
   Result<void, std::string> feed(std::string_view line, bool terminated = true);
 
   const LeaseFileLoadStats& stats() const { return stats_; }
@@ -69,16 +71,17 @@ class LeaseFileParser {
 };
 
 // Loads the file at `path` into `leases`. A missing file loads nothing and is no error.
-// Errors: kUnavailable when the file cannot be read (the message has the system error);
-// kInternal when its header is invalid, or when more than `max_row_errors` lines are skipped
-// (0 means no limit, as Kea's max-row-errors). The message names the file.
+// Errors name the file: kUnavailable when it cannot be read, with the system error, and
+// kInternal when its header is invalid or more than `max_row_errors` lines are skipped. A
+// `max_row_errors` of 0 means no limit, as Kea's max-row-errors does.
 template <typename LeaseT>
 StoreResult<LeaseFileLoadStats> loadLeaseFile(const std::string& path, LeaseMap<LeaseT>& leases,
                                               uint32_t max_row_errors,
                                               std::vector<LeaseFileProblem>& problems);
 
-// The files Kea's lease file cleanup leaves next to `path`, in the order Kea loads them:
-// `path.completed` alone if it exists, else `path.1` then `path.2`; then `path` itself.
+// Returns the files Kea's lease file cleanup leaves next to `path`, in the order Kea loads
+// them. That is `path.completed` alone if it exists, else `path.1` then `path.2`, and after
+// them `path` itself.
 std::vector<std::string> leaseFilesInLoadOrder(const std::string& path);
 
 bool fileExists(const std::string& path);

@@ -24,6 +24,21 @@ std::string readAt(int fd, off_t offset, size_t count) {
   return bytes;
 }
 
+// Returns the length of the file up to and including its last line break, 0 when it has none.
+off_t endOfLastLine(int fd, off_t size) {
+  constexpr off_t kChunk = 4096;
+  for (off_t end = size; end > 0;) {
+    const off_t start = end > kChunk ? end - kChunk : 0;
+    const std::string bytes = readAt(fd, start, static_cast<size_t>(end - start));
+    const auto newline = bytes.rfind('\n');
+    if (newline != std::string::npos) {
+      return start + static_cast<off_t>(newline) + 1;
+    }
+    end = start;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int syncParentDirectory(const std::string& path) {
@@ -75,18 +90,21 @@ StoreResult<void> LeaseFileWriter::openLocked() {
   const bool partial_header =
       size_ < static_cast<off_t>(header_line.size()) &&
       std::string_view(header_line).starts_with(readAt(fd_, 0, static_cast<size_t>(size_)));
-  std::string_view prefix;
-  if (partial_header) {
-    if (size_ != 0 && ::ftruncate(fd_, 0) != 0) {
-      return makeUnexpected(fileError("truncate", path_, errno));
-    }
-    size_ = 0;
-    prefix = header_line;
-  } else if (readAt(fd_, size_ - 1, 1) != "\n") {
-    prefix = "\n";
+  if (!partial_header && readAt(fd_, size_ - 1, 1) == "\n") {
+    return {};
   }
-  if (const int error = writeAllLocked(prefix); error != 0) {
-    return makeUnexpected(fileError("write", path_, error));
+
+  // Cut the file after its last complete line: the rest is what an interrupted write left,
+  // which loading skipped, and a line break after it would make it look like a record.
+  const off_t keep = partial_header ? 0 : endOfLastLine(fd_, size_);
+  if (keep != size_ && ::ftruncate(fd_, keep) != 0) {
+    return makeUnexpected(fileError("truncate", path_, errno));
+  }
+  size_ = keep;
+  if (size_ == 0) {
+    if (const int error = writeAllLocked(header_line); error != 0) {
+      return makeUnexpected(fileError("write", path_, error));
+    }
   }
   return {};
 }

@@ -22,11 +22,11 @@ namespace leasehold::memfile {
 
 class LeaseFileWriter {
  public:
-  // Opens `path` for appending, creating it when missing. A file that is empty, or that holds
-  // only the start of the header and no line break (a crash while it was being created), gets
-  // `header` first. A file whose last line has no line break gets one, so the next record
-  // starts on its own line. kUnavailable with the system error when the file cannot be opened
-  // or written.
+  // Opens `path` for appending, creating it when missing. A file whose last line has no line
+  // break, which only an interrupted write leaves, is cut after its last complete line, so that
+  // the rest can never pass for a record. A file left empty, or that held only the start of the
+  // header, gets `header` first. kUnavailable with the system error when the file cannot be
+  // opened or written.
   static StoreResult<std::unique_ptr<LeaseFileWriter>> open(std::string path, std::string header);
 
   ~LeaseFileWriter();
@@ -62,7 +62,7 @@ class LeaseFileWriter {
   std::atomic<uint64_t> append_failures_{0};
 };
 
-// Flushes the directory that holds `path`, so that renames and new files in it survive a
+// Flushes the directory that contains `path`, so that renames and new files in it survive a
 // power loss. Returns errno, or 0 on success.
 int syncParentDirectory(const std::string& path);
 

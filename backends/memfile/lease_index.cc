@@ -36,14 +36,17 @@ bool reclaimable(LeaseState state) {
   return state == LeaseState::kDefault || state == LeaseState::kDeclined;
 }
 
+char lowercaseAsciiChar(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Compares as the hostname index does, ASCII letters only, whatever the C locale is.
 bool equalIgnoringCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) {
     return false;
   }
   for (size_t i = 0; i < a.size(); ++i) {
-    const auto x = static_cast<unsigned char>(a[i]);
-    const auto y = static_cast<unsigned char>(b[i]);
-    if (x != y && std::tolower(x) != std::tolower(y)) {
+    if (lowercaseAsciiChar(a[i]) != lowercaseAsciiChar(b[i])) {
       return false;
     }
   }
@@ -73,9 +76,7 @@ bool matches(const Lease6& lease, const LeaseQuery6& query) {
 std::string lowercaseAscii(std::string_view text) {
   std::string lower(text);
   for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
+    c = lowercaseAsciiChar(c);
   }
   return lower;
 }
@@ -92,6 +93,7 @@ void LeaseIndex<LeaseT>::insert(const LeaseT& lease) {
   assert(inserted && "LeaseIndex::insert over an existing lease");
   (void)inserted;
   addToIndexes(lease);
+  addToRuns(toUint(lease.address));
 }
 
 template <typename LeaseT>
@@ -109,6 +111,7 @@ void LeaseIndex<LeaseT>::erase(const Address& address) {
   assert(it != by_address_.end() && "LeaseIndex::erase of a missing lease");
   removeFromIndexes(it->second);
   by_address_.erase(it);
+  removeFromRuns(toUint(address));
 }
 
 template <typename LeaseT>
@@ -213,36 +216,91 @@ std::vector<LeaseT> LeaseIndex<LeaseT>::findExpired(UnixTime now, size_t limit) 
 }
 
 template <typename LeaseT>
+void LeaseIndex<LeaseT>::addToRuns(Uint128 address) {
+  // REQUIRES: `address` is in no run, because it had no lease.
+  auto next = runs_.upper_bound(address);
+  const bool joins_next = next != runs_.end() && next->first == address + 1;
+  if (next != runs_.begin()) {
+    auto previous = std::prev(next);
+    if (previous->second + 1 == address) {
+      previous->second = joins_next ? next->second : address;
+      if (joins_next) {
+        runs_.erase(next);
+      }
+      return;
+    }
+  }
+  const Uint128 last = joins_next ? next->second : address;
+  if (joins_next) {
+    runs_.erase(next);
+  }
+  runs_.emplace(address, last);
+}
+
+template <typename LeaseT>
+void LeaseIndex<LeaseT>::removeFromRuns(Uint128 address) {
+  // REQUIRES: `address` is in a run, because it has a lease.
+  auto run = std::prev(runs_.upper_bound(address));
+  const Uint128 first = run->first;
+  const Uint128 last = run->second;
+  runs_.erase(run);
+  if (first < address) {
+    runs_.emplace(first, address - 1);
+  }
+  if (address < last) {
+    runs_.emplace(address + 1, last);
+  }
+}
+
+template <typename LeaseT>
 auto LeaseIndex<LeaseT>::findUnleased(const Address& first, const Address& last,
                                       const Address& start, size_t limit,
                                       unsigned step_bits) const -> std::vector<Address> {
   std::vector<Address> found;
   const Uint128 step = Uint128{1} << step_bits;
 
-  // Collects the free candidates in [low, high]. Each candidate either is free (and counts
-  // towards `limit`) or holds a lease, and the iterator `leased` only moves forward, so the
-  // walk costs O(limit + leases in the range) after one lookup.
-  auto walk = [&](Uint128 low, Uint128 high) {
-    Uint128 candidate = low;
-    const Uint128 remainder = low & (step - 1);
-    if (remainder != 0) {
-      if (high - low < step - remainder) {
-        return;  // no multiple of the step in [low, high]
-      }
-      candidate = low + (step - remainder);
+  // Rounds `value` up to a multiple of the step; false when that passes `high`.
+  auto align_up = [&](Uint128 value, Uint128 high, Uint128& aligned) {
+    const Uint128 remainder = value & (step - 1);
+    if (remainder == 0) {
+      aligned = value;
+      return value <= high;
     }
-    auto leased = by_address_.lower_bound(fromUint<Address>(candidate));
+    if (value > high || high - value < step - remainder) {
+      return false;
+    }
+    aligned = value + (step - remainder);
+    return true;
+  };
+
+  // Collects the free candidates in [low, high]: a leased candidate skips to the end of its
+  // run, and a free one is followed by the free candidates up to the next run.
+  auto walk = [&](Uint128 low, Uint128 high) {
+    Uint128 candidate = 0;
+    if (!align_up(low, high, candidate)) {
+      return;
+    }
     while (found.size() < limit) {
-      while (leased != by_address_.end() && toUint(leased->first) < candidate) {
-        ++leased;
+      auto next_run = runs_.upper_bound(candidate);
+      if (next_run != runs_.begin() && std::prev(next_run)->second >= candidate) {
+        const Uint128 run_last = std::prev(next_run)->second;
+        if (run_last >= high || !align_up(run_last + 1, high, candidate)) {
+          return;
+        }
+        continue;
       }
-      if (leased == by_address_.end() || toUint(leased->first) != candidate) {
+      const bool run_ahead = next_run != runs_.end() && next_run->first <= high;
+      const Uint128 free_last = run_ahead ? next_run->first - 1 : high;
+      while (found.size() < limit) {
         found.push_back(fromUint<Address>(candidate));
+        if (free_last - candidate < step) {
+          break;
+        }
+        candidate += step;
       }
-      if (high - candidate < step) {
+      if (!run_ahead || !align_up(next_run->first, high, candidate)) {
         return;
       }
-      candidate += step;
     }
   };
 

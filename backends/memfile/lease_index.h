@@ -1,4 +1,4 @@
-// LeaseIndex: the leases of one family in memory, with the indexes that answer LeaseTable
+// LeaseIndex: the leases of one family in memory, with the indexes that serve LeaseTable
 // queries without scanning every lease.
 //
 // Leases are kept in a map ordered by address. Each secondary index is an ordered set of
@@ -30,6 +30,8 @@ class LeaseIndex {
   // Returns the lease at `address`, or nullptr. The pointer is valid until the next change.
   const LeaseT* get(const Address& address) const;
   size_t size() const { return by_address_.size(); }
+  // Returns the number of maximal runs of consecutive leased addresses.
+  size_t runCountForTesting() const { return runs_.size(); }
 
   // REQUIRES: no lease at lease.address.
   void insert(const LeaseT& lease);
@@ -41,9 +43,10 @@ class LeaseIndex {
   std::vector<LeaseT> find(const Query& query) const;
   // Leases in state kDefault or kDeclined expired at `now`, oldest first; limit 0: no limit.
   std::vector<LeaseT> findExpired(UnixTime now, size_t limit) const;
-  // Free addresses as LeaseTable::findUnleased defines them. Walks the address map from one
-  // leased address to the next, so its cost grows with the leases in the range and `limit`,
-  // not with the size of the range.
+  // Free addresses as LeaseTable::findUnleased defines them. Jumps from one run of consecutive
+  // leased addresses to the next, so without step_bits it costs O(log n) per run it crosses
+  // plus O(1) per address returned, however full the range is. With step_bits it crosses
+  // every run that contains an aligned candidate, one per delegated prefix in a prefix pool.
   // REQUIRES: first <= start <= last, step_bits below the address width.
   std::vector<Address> findUnleased(const Address& first, const Address& last,
                                     const Address& start, size_t limit,
@@ -65,6 +68,8 @@ class LeaseIndex {
 
   void addToIndexes(const LeaseT& lease);
   void removeFromIndexes(const LeaseT& lease);
+  void addToRuns(unsigned __int128 address);
+  void removeFromRuns(unsigned __int128 address);
   // Calls visit(lease) for the candidates of `query` in ascending address order, from the most
   // selective index the query allows, until visit returns false. Candidates still have to be
   // matched against the whole query.
@@ -80,6 +85,8 @@ class LeaseIndex {
   // Only leases that findExpired may return: states kDefault and kDeclined.
   std::set<std::pair<UnixTime, Address>> by_expiry_;
   std::map<CountKey, uint64_t> counts_;
+  // Maximal runs of consecutive leased addresses, first address to last, as integers.
+  std::map<unsigned __int128, unsigned __int128> runs_;
 };
 
 // Lowercases ASCII letters, the hostname comparison LeaseQuery uses.

@@ -16,8 +16,6 @@ constexpr const char* familyName() {
   return std::is_same_v<LeaseT, Lease4> ? "DHCPv4" : "DHCPv6";
 }
 
-}  // namespace
-
 template <typename LeaseT>
 struct FamilyState {
   std::string path;  // empty when the family is kept in memory only
@@ -27,6 +25,8 @@ struct FamilyState {
   std::unique_ptr<memfile::MemfileLeaseTable<LeaseT>> table;
   MemfileLoadReport report;
 };
+
+}  // namespace
 
 struct MemfileLeaseStore::State {
   FamilyState<Lease4> v4;

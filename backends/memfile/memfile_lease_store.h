@@ -37,7 +37,7 @@ struct MemfileOptions {
   uint32_t max_row_errors = 0;           // invalid lines per file before loading fails; 0: no limit
 };
 
-// What loading one family's lease files found, for logs and statistics.
+// Results of loading one family's lease files, for logs and statistics.
 struct MemfileLoadReport {
   std::vector<memfile::LeaseFileLoadStats> files;  // the files that existed, in load order
   std::vector<memfile::LeaseFileProblem> problems;  // the first kMaxReportedProblems skipped lines
@@ -58,9 +58,9 @@ struct MemfileCounters {
 class MemfileLeaseStore final : public LeaseStore {
  public:
   // Loads the lease files, makes sure the lease file is in the current format (compacting it
-  // when it is not), and starts the compaction thread. Errors: kUnavailable when a file cannot
-  // be read, created or written (the message has the system error); kInternal when a file has
-  // an invalid header or more invalid lines than max_row_errors.
+  // when it is not), and starts the compaction thread. Errors: kUnavailable, with the system
+  // error, when a file cannot be read, created or written. kInternal when a file has an invalid
+  // header or more invalid lines than max_row_errors.
   static StoreResult<std::unique_ptr<MemfileLeaseStore>> open(const MemfileOptions& options);
 
   // Maps a `lease-database` entry to options. With `persist` false no file is read or written.

@@ -42,9 +42,9 @@ class MemfileLeaseTable final : public LeaseTable<LeaseT> {
   StoreResult<std::vector<Address>> findUnleased(const Address& first, const Address& last,
                                                  const Address& start, size_t limit,
                                                  unsigned step_bits) override;
-  // Besides the contract's errors: kInvalid for a valid_lifetime of 0, which the file format
-  // uses to mark a deleted lease; kUnavailable when the record cannot be appended, in which
-  // case memory is unchanged too.
+  // Besides the contract's errors: kInvalid for a valid_lifetime of 0, because the file format
+  // uses it to mark a deleted lease. kUnavailable when the record cannot be appended, and then
+  // memory is unchanged too.
   StoreResult<void> add(const LeaseT& lease) override;
   StoreResult<void> update(const LeaseT& lease, const LeaseT* expected) override;
   StoreResult<void> remove(const Address& address, const LeaseT* expected) override;
@@ -62,7 +62,7 @@ class MemfileLeaseTable final : public LeaseTable<LeaseT> {
   // Appends `records` to the lease file, if there is one.
   StoreResult<void> persist(std::string_view records);
   // Returns the error for a write to `address`, given the lease stored there (or null) and the
-  // compare-and-set value (or null); nullopt when the write may go ahead.
+  // compare-and-set value (or null). Returns nullopt when the write may go ahead.
   // REQUIRES: index_mutex_ held.
   static std::optional<StoreError> checkExpected(const Address& address, const LeaseT* stored,
                                                  const LeaseT* expected);

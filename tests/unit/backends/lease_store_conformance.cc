@@ -39,6 +39,8 @@ void LeaseStoreFixture::setUpStore() {
   if (backend_.cleanup) {
     backend_.cleanup();
   }
+  store_ = backend_.open();
+  ASSERT_TRUE(store_) << "LeaseStoreBackend " << backend_.name << " failed to open a store";
 }
 
 void LeaseStoreFixture::tearDownStore() {
@@ -49,32 +51,21 @@ void LeaseStoreFixture::tearDownStore() {
   }
 }
 
-LeaseStore& LeaseStoreFixture::store() {
-  if (!store_) {
-    store_ = backend_.open();
-    // A null store cannot run the test at all, so stop the program with a clear message rather
-    // than crash on the first call.
-    if (!store_) {
-      ADD_FAILURE() << "LeaseStoreBackend " << backend_.name << " failed to open a store";
-      std::abort();
-    }
-  }
-  return *store_;
-}
-
-LeaseStore& LeaseStoreFixture::reopen() {
+LeaseStore* LeaseStoreFixture::reopen() {
   store_.reset();
-  return store();
+  store_ = backend_.open();
+  EXPECT_TRUE(store_) << "LeaseStoreBackend " << backend_.name << " failed to reopen a store";
+  return store_.get();
 }
 
-LeaseStore& LeaseStoreFixture::openAnother() {
+LeaseStore* LeaseStoreFixture::openAnother() {
   auto other = backend_.open();
   if (!other) {
-    ADD_FAILURE() << "LeaseStoreBackend " << backend_.name << " failed to open a store";
-    std::abort();
+    ADD_FAILURE() << "LeaseStoreBackend " << backend_.name << " failed to open another store";
+    return nullptr;
   }
   others_.push_back(std::move(other));
-  return *others_.back();
+  return others_.back().get();
 }
 
 namespace {
@@ -182,7 +173,7 @@ std::vector<std::pair<std::string, Lease6>> invalidLeases6() {
   return cases;
 }
 
-// Sorts counts so that two answers in different orders compare equal.
+// Sorts counts so that two results in different orders compare equal.
 std::vector<LeaseCount> sorted(std::vector<LeaseCount> counts) {
   std::sort(counts.begin(), counts.end(), [](const LeaseCount& a, const LeaseCount& b) {
     return std::tuple(a.subnet_id, a.type, a.state, a.count) <
@@ -309,7 +300,9 @@ TEST_P(LeaseStoreConformanceTest, ReopenKeepsLeasesOnlyWhenPersistent) {
     ASSERT_TRUE(succeeded(table.remove(F::address(3), nullptr)));
   });
 
-  LeaseStore& reopened = reopen();
+  LeaseStore* reopened_store = reopen();
+  ASSERT_NE(reopened_store, nullptr);
+  LeaseStore& reopened = *reopened_store;
 
   if (!backend_.persistent) {
     EXPECT_TRUE(allLeases(reopened.leases4()).empty());
