@@ -158,11 +158,15 @@ size_t SocketIo4::receive(std::span<Received4> batch, std::chrono::milliseconds 
   uint64_t tags[4];
   const size_t ready = waits_.wait(tags, 4, timeout);
   size_t filled = 0;
-  for (size_t i = 0; i < ready && filled < batch.size(); ++i) {
+  for (size_t i = 0; i < ready; ++i) {
+    // Each ready socket came to this thread alone; read what fits, then let others in.
     if (tags[i] == 0) {
       filled += receiveUdp(batch.subspan(filled));
+      waits_.rearm(udp_fd_, 0);
     } else {
-      filled += receiveRaw(raw_sockets_[tags[i] - 1], batch.subspan(filled));
+      const RawSocket& raw = raw_sockets_[tags[i] - 1];
+      filled += receiveRaw(raw, batch.subspan(filled));
+      waits_.rearm(raw.fd, tags[i]);
     }
   }
   return filled;
@@ -170,6 +174,9 @@ size_t SocketIo4::receive(std::span<Received4> batch, std::chrono::milliseconds 
 
 size_t SocketIo4::receiveUdp(std::span<Received4> batch) {
   const size_t count = std::min(batch.size(), kMaxBatch);
+  if (count == 0) {
+    return 0;
+  }
   mmsghdr messages[kMaxBatch];
   iovec vectors[kMaxBatch];
   sockaddr_in sources[kMaxBatch];

@@ -125,6 +125,7 @@ size_t SocketIo6::receive(std::span<Received6> batch, std::chrono::milliseconds 
     messages[i].msg_hdr.msg_controllen = sizeof controls[i];
   }
   const int received = recvmmsg(fd_, messages, static_cast<unsigned>(count), MSG_DONTWAIT, nullptr);
+  waits_.rearm(fd_, 0);  // the readiness came to this thread alone
   if (received <= 0) {
     return 0;
   }

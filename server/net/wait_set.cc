@@ -23,12 +23,26 @@ Result<void, std::string> WaitSet::open() {
   if (epoll_fd_ < 0 || wake_fd_ < 0) {
     return makeUnexpected(std::string("epoll/eventfd setup failed: ") + std::strerror(errno));
   }
-  return watch(wake_fd_, kWakeTag);
+  // Level-triggered and not one-shot: a wake-up reaches every waiter.
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.u64 = kWakeTag;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event) != 0) {
+    return makeUnexpected(std::string("epoll_ctl failed: ") + std::strerror(errno));
+  }
+  return {};
+}
+
+void WaitSet::rearm(int fd, uint64_t tag) {
+  epoll_event event{};
+  event.events = EPOLLIN | EPOLLONESHOT;
+  event.data.u64 = tag;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &event);
 }
 
 Result<void, std::string> WaitSet::watch(int fd, uint64_t tag) {
   epoll_event event{};
-  event.events = EPOLLIN;
+  event.events = EPOLLIN | EPOLLONESHOT;
   event.data.u64 = tag;
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
     return makeUnexpected(std::string("epoll_ctl failed: ") + std::strerror(errno));

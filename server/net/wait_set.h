@@ -21,10 +21,14 @@ class WaitSet {
 
   // Creates the epoll set and the wake-up descriptor. Errors carry the system error.
   Result<void, std::string> open();
-  // Watches `fd` for input; wait() reports it as `tag`.
+  // Watches `fd` for input; wait() reports it as `tag`. Each readiness goes to one waiting
+  // thread only (EPOLLONESHOT), so a datagram does not wake every worker; that thread calls
+  // rearm() once it has read what it will process, letting the next waiter take over.
   Result<void, std::string> watch(int fd, uint64_t tag);
+  // Makes `fd` (watched as `tag`) report readiness again.
+  void rearm(int fd, uint64_t tag);
   // Waits up to `timeout`; fills `tags` with up to `capacity` ready tags and returns how many.
-  // Returns 0 after wake(). Thread-safe (level-triggered, several threads may wait).
+  // Returns 0 after wake(). Thread-safe: several threads may wait at once.
   size_t wait(uint64_t* tags, size_t capacity, std::chrono::milliseconds timeout);
   // Releases every current and future wait().
   void wake();
