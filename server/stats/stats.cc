@@ -1,5 +1,6 @@
 #include "server/stats/stats.h"
 
+#include <algorithm>
 #include <ctime>
 
 namespace leasehold::stats {
@@ -59,17 +60,27 @@ std::string formatSampleTime(Clock::time_point time) {
 
 Statistic::Statistic(std::string name, Value initial, size_t max_samples)
     : name_(std::move(name)), max_samples_(max_samples == 0 ? 1 : max_samples) {
-  samples_.reserve(max_samples_);
+  samples_.reserve(std::min<size_t>(max_samples_, 64));
   recordLocked(std::move(initial));
+}
+
+void Statistic::putInOrderLocked() {
+  std::rotate(samples_.begin(), samples_.begin() + static_cast<ptrdiff_t>(oldest_), samples_.end());
+  oldest_ = 0;
 }
 
 void Statistic::recordLocked(Value value) {
   const auto now = Clock::now();
-  if (samples_.size() >= max_samples_) {
-    samples_.erase(samples_.begin(), samples_.begin() + (samples_.size() - max_samples_ + 1));
+  // A full history is a ring: the newest sample overwrites the oldest in place, so recording
+  // on the packet path moves nothing.
+  if (samples_.size() < max_samples_) {
+    samples_.push_back(Sample{std::move(value), now});
+  } else {
+    samples_[oldest_] = Sample{std::move(value), now};
+    oldest_ = (oldest_ + 1) % samples_.size();
   }
-  samples_.push_back(Sample{std::move(value), now});
   if (max_age_.count() > 0) {
+    putInOrderLocked();
     const auto oldest_allowed = now - max_age_;
     size_t stale = 0;
     while (stale + 1 < samples_.size() && samples_[stale].time < oldest_allowed) {
@@ -84,7 +95,7 @@ void Statistic::add(int64_t delta) {
   std::lock_guard lock(mutex_);
   int64_t base = 0;
   if (visible_ && !samples_.empty()) {
-    if (const auto* integer = std::get_if<int64_t>(&samples_.back().value)) {
+    if (const auto* integer = std::get_if<int64_t>(&newestLocked().value)) {
       base = *integer;
     }
   }
@@ -101,7 +112,7 @@ Value Statistic::current() const {
   if (!visible_ || samples_.empty()) {
     return int64_t{0};
   }
-  return samples_.back().value;
+  return newestLocked().value;
 }
 
 int64_t Statistic::currentInteger() const {
@@ -115,7 +126,9 @@ int64_t Statistic::currentInteger() const {
 nlohmann::json Statistic::samplesJson() const {
   std::lock_guard lock(mutex_);
   nlohmann::json samples = nlohmann::json::array();
-  for (auto it = samples_.rbegin(); it != samples_.rend(); ++it) {
+  const size_t count = samples_.size();
+  for (size_t i = 0; i < count; ++i) {
+    const Sample* it = &samples_[(oldest_ + count - 1 - i) % count];
     samples.push_back(nlohmann::json::array({valueJson(it->value), formatSampleTime(it->time)}));
   }
   return samples;
@@ -123,14 +136,16 @@ nlohmann::json Statistic::samplesJson() const {
 
 void Statistic::reset() {
   std::lock_guard lock(mutex_);
-  Value neutral = samples_.empty() ? Value{int64_t{0}} : neutralValue(samples_.back().value);
+  Value neutral = samples_.empty() ? Value{int64_t{0}} : neutralValue(newestLocked().value);
   samples_.clear();
+  oldest_ = 0;
   recordLocked(std::move(neutral));
 }
 
 void Statistic::hide() {
   std::lock_guard lock(mutex_);
   samples_.clear();
+  oldest_ = 0;
   visible_ = false;
 }
 
@@ -143,6 +158,7 @@ void Statistic::setMaxSamples(size_t count) {
   std::lock_guard lock(mutex_);
   max_samples_ = count == 0 ? 1 : count;
   max_age_ = std::chrono::seconds{0};
+  putInOrderLocked();
   if (samples_.size() > max_samples_) {
     samples_.erase(samples_.begin(), samples_.end() - static_cast<ptrdiff_t>(max_samples_));
   }

@@ -59,10 +59,17 @@ class Statistic {
     Clock::time_point time;
   };
   void recordLocked(Value value);
+  // Rotates the ring so the oldest sample is first.
+  void putInOrderLocked();
+  const Sample& newestLocked() const {
+    return samples_[(oldest_ + samples_.size() - 1) % samples_.size()];
+  }
 
   const std::string name_;
   mutable std::mutex mutex_;
-  std::vector<Sample> samples_;  // GUARDED_BY(mutex_), newest last
+  // A ring once full: oldest_ indexes the oldest sample. GUARDED_BY(mutex_)
+  std::vector<Sample> samples_;
+  size_t oldest_ = 0;  // GUARDED_BY(mutex_)
   size_t max_samples_;           // GUARDED_BY(mutex_)
   std::chrono::seconds max_age_{0};  // GUARDED_BY(mutex_)
   bool visible_ = true;              // GUARDED_BY(mutex_)

@@ -29,6 +29,24 @@ TEST(StatsRegistryTest, SampleCountIsBounded) {
   EXPECT_EQ(counter.samplesJson().size(), 3u);
 }
 
+TEST(StatsRegistryTest, FullHistoryStaysNewestFirst) {
+  StatsRegistry registry;
+  Statistic& counter = registry.get("x");
+  for (int i = 0; i < 45; ++i) {
+    counter.add(1);
+  }
+  const auto samples = counter.samplesJson();
+  ASSERT_EQ(samples.size(), StatsRegistry::kDefaultMaxSamples);
+  for (size_t i = 0; i < samples.size(); ++i) {
+    EXPECT_EQ(samples[i][0], 45 - static_cast<int>(i)) << "sample " << i;
+  }
+  ASSERT_TRUE(registry.setMaxSamples("x", 4));
+  const auto trimmed = counter.samplesJson();
+  ASSERT_EQ(trimmed.size(), 4u);
+  EXPECT_EQ(trimmed[0][0], 45);
+  EXPECT_EQ(trimmed[3][0], 42);
+}
+
 TEST(StatsRegistryTest, RemovedStatisticReturnsOnNextAdd) {
   StatsRegistry registry;
   Statistic& counter = registry.get("subnet[1].assigned-addresses");
