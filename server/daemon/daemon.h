@@ -65,6 +65,7 @@ class Daemon {
         reclaim_timer_(io_),
         flush_timer_(io_),
         disable_timer_(io_),
+        recount_timer_(io_),
         control_(*this),
         started_(std::chrono::steady_clock::now()),
         reloaded_(started_) {}
@@ -145,6 +146,7 @@ class Daemon {
     waitForSignal();
     scheduleReclaim();
     scheduleFlush();
+    scheduleRecount();
     io_.run();
 
     control_server_->stop();
@@ -258,6 +260,7 @@ class Daemon {
     reloaded_ = std::chrono::steady_clock::now();
     scheduleReclaim();
     scheduleFlush();
+    scheduleRecount();
     if (control_server_) {
       if (auto channels = control_server_->configure(config_->control_sockets); !channels) {
         log::error(logId("CONTROL_CHANNELS_FAILED"),
@@ -485,6 +488,7 @@ class Daemon {
     reclaim_timer_.cancel();
     flush_timer_.cancel();
     disable_timer_.cancel();
+    recount_timer_.cancel();
     signals_.cancel();
     io_.stop();
   }
@@ -501,6 +505,24 @@ class Daemon {
       }
       reclaimNow();
       scheduleReclaim();
+    });
+  }
+
+  // On a shared SQL store, refreshes the lease statistics from the database, where every
+  // node's changes meet.
+  void scheduleRecount() {
+    if (config_->lease_database.type == "memfile") {
+      return;
+    }
+    recount_timer_.expires_after(kRecountInterval);
+    recount_timer_.async_wait([this](const boost::system::error_code& error) {
+      if (error) {
+        return;
+      }
+      if (service_) {
+        service_->runtime()->recountLeases(*store_);
+      }
+      scheduleRecount();
     });
   }
 
@@ -530,6 +552,8 @@ class Daemon {
   boost::asio::steady_timer flush_timer_;
 
   boost::asio::steady_timer disable_timer_;
+  boost::asio::steady_timer recount_timer_;
+  static constexpr std::chrono::seconds kRecountInterval{5};
 
   mutable std::mutex config_mutex_;
   std::shared_ptr<const Config> config_;  // written on the daemon thread, GUARDED_BY(config_mutex_)

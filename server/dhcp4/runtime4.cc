@@ -229,6 +229,38 @@ void Runtime4::leaseReclaimed(const Lease4& lease) const {
   }
 }
 
+bool Runtime4::recountLeases(LeaseStore& store) const {
+  auto counts = store.leases4().count(std::nullopt);
+  if (!counts) {
+    return false;
+  }
+  std::unordered_map<SubnetId, std::pair<int64_t, int64_t>> totals;  // assigned, declined
+  for (const LeaseCount& count : *counts) {
+    auto& [assigned, declined] = totals[count.subnet_id];
+    if (count.state == LeaseState::kDefault || count.state == LeaseState::kDeclined) {
+      assigned += static_cast<int64_t>(count.count);
+    }
+    if (count.state == LeaseState::kDeclined) {
+      declined += static_cast<int64_t>(count.count);
+    }
+  }
+  int64_t declined_everywhere = 0;
+  for (const SubnetState4& state : subnets_) {
+    const auto [assigned, declined] = totals[state.subnet->id];
+    if (state.stats.assigned_addresses->currentInteger() != assigned) {
+      state.stats.assigned_addresses->set(assigned);
+    }
+    if (state.stats.declined_addresses->currentInteger() != declined) {
+      state.stats.declined_addresses->set(declined);
+    }
+    declined_everywhere += declined;
+  }
+  if (stats_.declined_addresses->currentInteger() != declined_everywhere) {
+    stats_.declined_addresses->set(declined_everywhere);
+  }
+  return true;
+}
+
 const config::Reservation4* Runtime4::globalReservationFor(IPv4Address address) const {
   const auto found = global_reserved_addresses_.find(address);
   return found == global_reserved_addresses_.end() ? nullptr : found->second;

@@ -107,6 +107,11 @@ class Runtime4 {
   // its pool. `lease` is the lease as it was before reclamation.
   void leaseReclaimed(const Lease4& lease) const;
 
+  // Sets the per-subnet assigned and declined statistics from the store's counts. Nodes
+  // sharing a SQL database call it periodically, because each node only sees its own
+  // changes; the database holds the truth. Returns false when the store failed.
+  bool recountLeases(LeaseStore& store) const;
+
  private:
   Runtime4() = default;
   Result<void, std::string> loadLeases(LeaseStore& store, const Clock& clock);

@@ -232,6 +232,44 @@ SubnetState6* Runtime6::findSubnet(SubnetId id) const {
   return const_cast<SubnetState6*>(&subnets_[found->second]);
 }
 
+bool Runtime6::recountLeases(LeaseStore& store) const {
+  auto counts = store.leases6().count(std::nullopt);
+  if (!counts) {
+    return false;
+  }
+  struct Totals {
+    int64_t nas = 0;
+    int64_t pds = 0;
+    int64_t declined = 0;
+  };
+  std::unordered_map<SubnetId, Totals> totals;
+  for (const LeaseCount& count : *counts) {
+    Totals& subnet = totals[count.subnet_id];
+    const auto value = static_cast<int64_t>(count.count);
+    if (count.state == LeaseState::kDefault || count.state == LeaseState::kDeclined) {
+      (count.type == LeaseType::kPd ? subnet.pds : subnet.nas) += value;
+    }
+    if (count.state == LeaseState::kDeclined) {
+      subnet.declined += value;
+    }
+  }
+  int64_t declined_everywhere = 0;
+  auto setIfChanged = [](stats::Statistic* statistic, int64_t value) {
+    if (statistic->currentInteger() != value) {
+      statistic->set(value);
+    }
+  };
+  for (const SubnetState6& state : subnets_) {
+    const Totals subnet = totals[state.subnet->id];
+    setIfChanged(state.stats.assigned_nas, subnet.nas);
+    setIfChanged(state.stats.assigned_pds, subnet.pds);
+    setIfChanged(state.stats.declined_addresses, subnet.declined);
+    declined_everywhere += subnet.declined;
+  }
+  setIfChanged(stats_.declined_addresses, declined_everywhere);
+  return true;
+}
+
 const config::Reservation6* Runtime6::globalReservationFor(const IPv6Address& address) const {
   const auto found = global_reserved_.find(address);
   return found == global_reserved_.end() ? nullptr : found->second;

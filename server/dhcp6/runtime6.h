@@ -118,6 +118,11 @@ class Runtime6 {
   // Accounts for a lease that reclamation processed (statistics, pool slot freed).
   void leaseReclaimed(const Lease6& lease) const;
 
+  // Sets the per-subnet assigned and declined statistics from the store's counts. Nodes
+  // sharing a SQL database call it periodically, because each node only sees its own
+  // changes; the database holds the truth. Returns false when the store failed.
+  bool recountLeases(LeaseStore& store) const;
+
  private:
   Runtime6() = default;
   Result<void, std::string> loadLeases(LeaseStore& store, const Clock& clock);
