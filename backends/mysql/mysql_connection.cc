@@ -1,0 +1,225 @@
+#include "backends/mysql/mysql_connection.h"
+
+#include <mutex>
+
+#include <cppconn/connection.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/resultset_metadata.h>
+#include <cppconn/statement.h>
+#include <mysql_driver.h>
+
+#include "backends/sql/sql_error.h"
+
+namespace leasehold::mysql {
+
+namespace {
+
+using leasehold::sql::SqlError;
+
+// Client error codes (2xxx) and server codes that mean the connection is gone: 2002/2003
+// cannot connect, 2006 server gone away, 2013 lost during query, 2055 lost at handshake,
+// 1053 server shutdown, 1927 connection killed (MariaDB), 4031 idle disconnect (MySQL 8),
+// 1045 access denied (a connect-time refusal, also retried by the reconnect policy).
+bool connectionLost(int code) {
+  switch (code) {
+    case 1045:
+    case 1053:
+    case 1927:
+    case 2002:
+    case 2003:
+    case 2006:
+    case 2013:
+    case 2055:
+    case 4031:
+      return true;
+    default:
+      return false;
+  }
+}
+
+SqlError classify(const ::sql::SQLException& error) {
+  const int code = error.getErrorCode();
+  std::string message = error.what();
+  message += " (MySQL error " + std::to_string(code) + ")";
+  if (connectionLost(code) || code == 0) {
+    // Connector/C++ reports its own state errors ("Connection has been closed") with code 0.
+    return SqlError(SqlError::Kind::kConnection, message);
+  }
+  // 1213 deadlock and 1205 lock wait timeout: rerunning the transaction may succeed.
+  if (code == 1213 || code == 1205) {
+    return SqlError(SqlError::Kind::kRetryable, message);
+  }
+  return SqlError(SqlError::Kind::kStatement, message);
+}
+
+template <typename Body>
+auto translated(Body body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const ::sql::SQLException& error) {
+    throw classify(error);
+  }
+}
+
+::sql::mysql::MySQL_Driver& driver() {
+  // The first call initializes the client library, which is not thread-safe.
+  static std::once_flag once;
+  static ::sql::mysql::MySQL_Driver* instance = nullptr;
+  std::call_once(once, [] { instance = ::sql::mysql::get_mysql_driver_instance(); });
+  return *instance;
+}
+
+}  // namespace
+
+std::optional<std::string> unsupportedSetting(const DatabaseConfig& config) {
+  if (!config.key_password.empty()) {
+    return "key-password is not supported by the mysql lease backend (MySQL Connector/C++ 1.1 "
+           "cannot decrypt a key file); use an unencrypted key file and remove key-password";
+  }
+  if (!config.ssl_mode.empty()) {
+    return "ssl-mode is not a MySQL lease-database key; TLS is used when trust-anchor, "
+           "cert-file or key-file is set";
+  }
+  return std::nullopt;
+}
+
+MysqlConnection::MysqlConnection(const DatabaseConfig& config) {
+  ::sql::ConnectOptionsMap options;
+  options["hostName"] = ::sql::SQLString(config.host.empty() ? "localhost" : config.host);
+  options["port"] = static_cast<int>(config.port != 0 ? config.port : 3306);
+  options["userName"] = ::sql::SQLString(config.user);
+  options["password"] = ::sql::SQLString(config.password);
+  options["schema"] = ::sql::SQLString(config.name);
+  // Without a connect timeout the client waits as long as the kernel does.
+  options["OPT_CONNECT_TIMEOUT"] =
+      static_cast<int>(std::max<int64_t>(config.connect_timeout.count(), 1));
+  if (config.read_timeout.count() > 0) {
+    options["OPT_READ_TIMEOUT"] = static_cast<int>(config.read_timeout.count());
+  }
+  if (config.write_timeout.count() > 0) {
+    options["OPT_WRITE_TIMEOUT"] = static_cast<int>(config.write_timeout.count());
+  }
+  // UPDATE must report matched rows, not changed rows: a compare-and-set that writes the
+  // values already stored still succeeded.
+  options["CLIENT_FOUND_ROWS"] = true;
+  options["OPT_RECONNECT"] = false;
+  if (!config.trust_anchor.empty()) {
+    options["sslCA"] = ::sql::SQLString(config.trust_anchor);
+  }
+  if (!config.cert_file.empty()) {
+    options["sslCert"] = ::sql::SQLString(config.cert_file);
+  }
+  if (!config.key_file.empty()) {
+    options["sslKey"] = ::sql::SQLString(config.key_file);
+  }
+  if (!config.cipher_list.empty()) {
+    options["sslCipher"] = ::sql::SQLString(config.cipher_list);
+  }
+
+  translated([&] {
+    connection_.reset(driver().connect(options));
+    plain_.reset(connection_->createStatement());
+    // READ COMMITTED takes no gap locks, so concurrent batches inserting neighbouring
+    // addresses do not block each other; a conditional UPDATE still reads the latest
+    // committed row, which is what compare-and-set needs.
+    plain_->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    plain_->execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'");
+    plain_->execute("SET NAMES utf8mb4 COLLATE utf8mb4_bin");
+    if (config.readonly) {
+      plain_->execute("SET SESSION TRANSACTION READ ONLY");
+    }
+  });
+}
+
+MysqlConnection::~MysqlConnection() {
+  rollback();
+  prepared_.clear();
+  plain_.reset();
+  try {
+    if (connection_ != nullptr) {
+      connection_->close();
+    }
+  } catch (const ::sql::SQLException&) {
+    // Closing a connection the server already dropped fails; nothing is left to release.
+  }
+}
+
+void MysqlConnection::begin() {
+  translated([&] { plain_->execute("START TRANSACTION"); });
+  in_transaction_ = true;
+}
+
+void MysqlConnection::commit() {
+  translated([&] { plain_->execute("COMMIT"); });
+  in_transaction_ = false;
+}
+
+void MysqlConnection::rollback() noexcept {
+  if (!in_transaction_) {
+    return;
+  }
+  in_transaction_ = false;
+  try {
+    plain_->execute("ROLLBACK");
+  } catch (const ::sql::SQLException&) {
+    // The server rolls back a transaction whose connection is gone.
+  }
+}
+
+::sql::PreparedStatement& MysqlConnection::bind(const sql::Statement& statement,
+                                                std::span<const sql::SqlParam> params) {
+  auto found = prepared_.find(statement.name);
+  if (found == prepared_.end()) {
+    std::unique_ptr<::sql::PreparedStatement> prepared(
+        connection_->prepareStatement(statement.text));
+    found = prepared_.emplace(statement.name, std::move(prepared)).first;
+  }
+  ::sql::PreparedStatement& prepared = *found->second;
+  for (size_t i = 0; i < params.size(); ++i) {
+    const auto index = static_cast<unsigned int>(i + 1);
+    if (params[i].integer) {
+      prepared.setUInt64(index, std::stoull(params[i].value));
+    } else {
+      prepared.setString(index, params[i].value);
+    }
+  }
+  return prepared;
+}
+
+uint64_t MysqlConnection::execute(const sql::Statement& statement,
+                                  std::span<const sql::SqlParam> params) {
+  return translated([&] {
+    const int rows = bind(statement, params).executeUpdate();
+    return static_cast<uint64_t>(std::max(rows, 0));
+  });
+}
+
+std::vector<sql::SqlRow> MysqlConnection::query(const sql::Statement& statement,
+                                                std::span<const sql::SqlParam> params) {
+  return translated([&] {
+    std::unique_ptr<::sql::ResultSet> result(bind(statement, params).executeQuery());
+    const unsigned int columns = result->getMetaData()->getColumnCount();
+    std::vector<sql::SqlRow> rows;
+    while (result->next()) {
+      sql::SqlRow row;
+      row.reserve(columns);
+      for (unsigned int column = 1; column <= columns; ++column) {
+        if (result->isNull(column)) {
+          row.emplace_back(std::nullopt);
+        } else {
+          row.emplace_back(result->getString(column).asStdString());
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  });
+}
+
+void MysqlConnection::executeScript(const std::string& sql) {
+  translated([&] { plain_->execute(sql); });
+}
+
+}  // namespace leasehold::mysql
