@@ -179,7 +179,9 @@ void MysqlConnection::rollback() noexcept {
   ::sql::PreparedStatement& prepared = *found->second;
   for (size_t i = 0; i < params.size(); ++i) {
     const auto index = static_cast<unsigned int>(i + 1);
-    if (params[i].integer) {
+    if (params[i].integer && params[i].value.starts_with('-')) {
+      prepared.setInt64(index, std::stoll(params[i].value));
+    } else if (params[i].integer) {
       prepared.setUInt64(index, std::stoull(params[i].value));
     } else {
       prepared.setString(index, params[i].value);
