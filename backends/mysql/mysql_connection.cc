@@ -104,6 +104,8 @@ MysqlConnection::MysqlConnection(const DatabaseConfig& config) {
   // UPDATE must report matched rows, not changed rows: a compare-and-set that writes the
   // values already stored still succeeded.
   options["CLIENT_FOUND_ROWS"] = true;
+  // executeBatch() sends a whole batch as one request of several statements.
+  options["CLIENT_MULTI_STATEMENTS"] = true;
   options["OPT_RECONNECT"] = false;
   if (!config.trust_anchor.empty()) {
     options["sslCA"] = ::sql::SQLString(config.trust_anchor);
@@ -218,6 +220,111 @@ std::vector<sql::SqlRow> MysqlConnection::query(const sql::Statement& statement,
     }
     return rows;
   });
+}
+
+namespace {
+
+// Writes `statement` with each ? replaced by a literal: integers as digits, everything else
+// as a hex literal with a character set, which needs no escaping.
+std::string inlineParams(const sql::BoundStatement& statement) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string rendered;
+  size_t next = 0;
+  for (char c : statement.text) {
+    if (c != '?') {
+      rendered.push_back(c);
+      continue;
+    }
+    if (next >= statement.params.size()) {
+      throw SqlError(SqlError::Kind::kStatement, "statement has more placeholders than values");
+    }
+    const sql::SqlParam& param = statement.params[next++];
+    if (param.integer) {
+      const bool digits = !param.value.empty() &&
+                          param.value.find_first_not_of("-0123456789") == std::string::npos;
+      if (!digits) {
+        throw SqlError(SqlError::Kind::kStatement, "\"" + param.value + "\" is not an integer");
+      }
+      rendered += param.value;
+      continue;
+    }
+    rendered += "_utf8mb4 X'";
+    for (unsigned char byte : param.value) {
+      rendered.push_back(kDigits[byte >> 4]);
+      rendered.push_back(kDigits[byte & 0x0f]);
+    }
+    rendered += "' COLLATE utf8mb4_bin";
+  }
+  return rendered;
+}
+
+}  // namespace
+
+std::vector<sql::BatchResult> MysqlConnection::executeBatch(
+    std::span<const sql::BoundStatement> statements) {
+  // One request: START TRANSACTION, then each statement followed by SELECT ROW_COUNT() when it
+  // changes rows, then COMMIT. Connector/C++ 1.1 loses the update count of any result but the
+  // first (getUpdateCount() is -1 after getMoreResults()), so ROW_COUNT() carries it as a row.
+  std::string request = "START TRANSACTION";
+  std::vector<bool> is_query;
+  for (const auto& statement : statements) {
+    const bool query = statement.text.rfind("SELECT", 0) == 0;
+    is_query.push_back(query);
+    request += ";\n" + inlineParams(statement);
+    if (!query) {
+      request += ";\nSELECT ROW_COUNT()";
+    }
+  }
+  request += ";\nCOMMIT";
+
+  std::vector<sql::BatchResult> results;
+  size_t failed_at = 0;
+  try {
+    translated([&] {
+      plain_->execute(request);
+      in_transaction_ = true;
+      for (size_t i = 0; i < statements.size(); ++i) {
+        failed_at = i;
+        if (!is_query[i]) {
+          plain_->getMoreResults();  // the statement's own OK result
+        }
+        if (!plain_->getMoreResults()) {
+          throw SqlError(SqlError::Kind::kStatement, "a batch statement returned no row count");
+        }
+        std::unique_ptr<::sql::ResultSet> result(plain_->getResultSet());
+        sql::BatchResult batch;
+        const unsigned int columns = result->getMetaData()->getColumnCount();
+        while (result->next()) {
+          if (!is_query[i]) {
+            batch.changed = static_cast<uint64_t>(std::max<int64_t>(result->getInt64(1), 0));
+            continue;
+          }
+          sql::SqlRow row;
+          for (unsigned int column = 1; column <= columns; ++column) {
+            row.emplace_back(result->isNull(column)
+                                 ? std::nullopt
+                                 : std::optional<std::string>(result->getString(column).asStdString()));
+          }
+          batch.rows.push_back(std::move(row));
+        }
+        results.push_back(std::move(batch));
+      }
+      failed_at = statements.size();
+      plain_->getMoreResults();  // COMMIT
+      in_transaction_ = false;
+    });
+  } catch (const SqlError& error) {
+    if (error.kind() == SqlError::Kind::kConnection) {
+      in_transaction_ = false;
+      throw;
+    }
+    rollback();
+    if (error.kind() == SqlError::Kind::kStatement && failed_at < statements.size()) {
+      throw SqlError(error.kind(), error.what(), static_cast<std::ptrdiff_t>(failed_at));
+    }
+    throw;
+  }
+  return results;
 }
 
 void MysqlConnection::executeScript(const std::string& sql) {

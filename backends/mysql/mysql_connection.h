@@ -36,6 +36,7 @@ class MysqlConnection final : public sql::SqlConnection {
   uint64_t execute(const sql::Statement& statement, std::span<const sql::SqlParam> params) override;
   std::vector<sql::SqlRow> query(const sql::Statement& statement,
                                  std::span<const sql::SqlParam> params) override;
+  std::vector<sql::BatchResult> executeBatch(std::span<const sql::BoundStatement> statements) override;
   void executeScript(const std::string& sql) override;
 
  private:

@@ -1,5 +1,6 @@
 #include "backends/postgres/pg_connection.h"
 
+#include <cctype>
 #include <vector>
 
 #include "backends/sql/sql_error.h"
@@ -55,6 +56,33 @@ auto translated(Body body) -> decltype(body()) {
   } catch (const pqxx::usage_error& error) {
     throw SqlError(SqlError::Kind::kStatement, error.what());
   }
+}
+
+std::vector<sql::SqlRow> toRows(const pqxx::result& result) {
+  std::vector<sql::SqlRow> rows;
+  rows.reserve(result.size());
+  for (const auto& row : result) {
+    sql::SqlRow values;
+    values.reserve(row.size());
+    for (const auto& field : row) {
+      if (field.is_null()) {
+        values.emplace_back(std::nullopt);
+      } else {
+        values.emplace_back(std::string(field.c_str(), field.size()));
+      }
+    }
+    rows.push_back(std::move(values));
+  }
+  return rows;
+}
+
+sql::BatchResult toBatchResult(const pqxx::result& result) {
+  sql::BatchResult batch;
+  batch.changed = result.affected_rows();
+  if (result.columns() > 0) {
+    batch.rows = toRows(result);
+  }
+  return batch;
 }
 
 }  // namespace
@@ -171,22 +199,84 @@ uint64_t PgConnection::execute(const sql::Statement& statement,
 
 std::vector<sql::SqlRow> PgConnection::query(const sql::Statement& statement,
                                              std::span<const sql::SqlParam> params) {
-  const pqxx::result result = run(statement, params);
-  std::vector<sql::SqlRow> rows;
-  rows.reserve(result.size());
-  for (const auto& row : result) {
-    sql::SqlRow values;
-    values.reserve(row.size());
-    for (const auto& field : row) {
-      if (field.is_null()) {
-        values.emplace_back(std::nullopt);
-      } else {
-        values.emplace_back(std::string(field.c_str(), field.size()));
+  return toRows(run(statement, params));
+}
+
+std::string PgConnection::inlineParams(const sql::BoundStatement& statement) {
+  const std::string& text = statement.text;
+  std::string rendered;
+  rendered.reserve(text.size() + 16 * statement.params.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '$' || i + 1 >= text.size() || !std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
+      rendered.push_back(text[i]);
+      continue;
+    }
+    size_t number = 0;
+    while (i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
+      number = number * 10 + static_cast<size_t>(text[++i] - '0');
+    }
+    if (number == 0 || number > statement.params.size()) {
+      throw SqlError(SqlError::Kind::kStatement,
+                     "statement refers to parameter $" + std::to_string(number) + " of " +
+                         std::to_string(statement.params.size()));
+    }
+    rendered += connection_->quote(statement.params[number - 1].value);
+  }
+  return rendered;
+}
+
+std::vector<sql::BatchResult> PgConnection::executeBatch(std::span<const sql::BoundStatement> statements) {
+  // A pipeline sends BEGIN, every statement and COMMIT as one request and reads each result
+  // back; the statements run in order, so rows are locked in the order the caller sorted.
+  std::vector<sql::BatchResult> results;
+  results.reserve(statements.size());
+  std::vector<std::string> texts;
+  texts.reserve(statements.size());
+  translated([&] {
+    for (const auto& statement : statements) {
+      texts.push_back(inlineParams(statement));
+    }
+  });
+
+  size_t failed_at = statements.size();
+  try {
+    translated([&] {
+      pqxx::nontransaction session(*connection_);
+      pqxx::pipeline pipe(session);
+      pipe.retain(static_cast<int>(statements.size()) + 2);
+      const auto begin_id = pipe.insert("BEGIN");
+      std::vector<pqxx::pipeline::query_id> ids;
+      ids.reserve(texts.size());
+      for (const std::string& text : texts) {
+        ids.push_back(pipe.insert(text));
+      }
+      const auto commit_id = pipe.insert("COMMIT");
+      pipe.complete();
+
+      failed_at = 0;
+      pipe.retrieve(begin_id);
+      for (size_t i = 0; i < ids.size(); ++i) {
+        failed_at = i;
+        results.push_back(toBatchResult(pipe.retrieve(ids[i])));
+      }
+      failed_at = statements.size();
+      pipe.retrieve(commit_id);
+    });
+  } catch (SqlError& error) {
+    if (error.kind() != SqlError::Kind::kConnection) {
+      try {
+        pqxx::nontransaction cleanup(*connection_);
+        cleanup.exec("ROLLBACK");
+      } catch (const pqxx::failure&) {
+        throw SqlError(SqlError::Kind::kConnection, error.what());
       }
     }
-    rows.push_back(std::move(values));
+    if (error.kind() == SqlError::Kind::kStatement && failed_at < statements.size()) {
+      throw SqlError(error.kind(), error.what(), static_cast<std::ptrdiff_t>(failed_at));
+    }
+    throw;
   }
-  return rows;
+  return results;
 }
 
 void PgConnection::executeScript(const std::string& sql) {

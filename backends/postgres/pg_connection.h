@@ -31,9 +31,12 @@ class PgConnection final : public sql::SqlConnection {
   uint64_t execute(const sql::Statement& statement, std::span<const sql::SqlParam> params) override;
   std::vector<sql::SqlRow> query(const sql::Statement& statement,
                                  std::span<const sql::SqlParam> params) override;
+  std::vector<sql::BatchResult> executeBatch(std::span<const sql::BoundStatement> statements) override;
   void executeScript(const std::string& sql) override;
 
  private:
+  // Writes `statement` with its $n placeholders replaced by quoted literals.
+  std::string inlineParams(const sql::BoundStatement& statement);
   pqxx::result run(const sql::Statement& statement, std::span<const sql::SqlParam> params);
 
   std::unique_ptr<pqxx::connection> connection_;

@@ -4,47 +4,13 @@
 #include <type_traits>
 
 #include "backends/sql/lease_sql.h"
+#include "backends/sql/lease_tables.h"
 #include "backends/sql/sql_error.h"
 #include "backends/sql/sql_values.h"
 
 namespace leasehold::sql {
 
 namespace {
-
-template <typename LeaseT>
-constexpr bool kIsV4 = std::is_same_v<LeaseT, Lease4>;
-
-template <typename LeaseT>
-const char* tableOf() {
-  return kIsV4<LeaseT> ? kLease4Table : kLease6Table;
-}
-
-template <typename LeaseT>
-std::span<const Column> columnsOf() {
-  return kIsV4<LeaseT> ? lease4Columns() : lease6Columns();
-}
-
-template <typename LeaseT>
-ColumnKind addressKind() {
-  return kIsV4<LeaseT> ? ColumnKind::kInteger : ColumnKind::kAddress6;
-}
-
-template <typename LeaseT>
-std::string familySuffix() {
-  return kIsV4<LeaseT> ? "4" : "6";
-}
-
-// Appends " AND column = value" for every column but the address and expire, so a write
-// applies only when the stored lease equals `expected` field by field.
-void appendEqualsExpected(StatementBuilder& builder, std::span<const Column> columns,
-                          const std::vector<std::string>& expected) {
-  for (size_t i = 1; i < columns.size(); ++i) {
-    if (columns[i].name == "expire") {
-      continue;
-    }
-    builder.sql(" AND ").sql(columns[i].name).sql(" = ").param(columns[i].kind, expected[i]);
-  }
-}
 
 std::string bytesParam(const std::vector<uint8_t>& bytes) {
   std::string text;
@@ -57,111 +23,6 @@ std::string bytesParam(const std::vector<uint8_t>& bytes) {
 }
 
 }  // namespace
-
-void LeaseSession::commitBatch(std::span<WriteOp* const> ops) {
-  connection_->begin();
-  for (size_t i = 0; i < ops.size(); ++i) {
-    try {
-      if (ops[i]->isV4()) {
-        apply<Lease4>(*ops[i]);
-      } else {
-        apply<Lease6>(*ops[i]);
-      }
-    } catch (const SqlError& error) {
-      connection_->rollback();
-      if (error.kind() == SqlError::Kind::kStatement) {
-        throw SqlError(error.kind(), error.what(), static_cast<std::ptrdiff_t>(i));
-      }
-      throw;
-    }
-  }
-  try {
-    connection_->commit();
-  } catch (const SqlError&) {
-    connection_->rollback();
-    throw;
-  }
-}
-
-template <typename LeaseT>
-void LeaseSession::apply(WriteOp& op) {
-  const auto& lease = std::get<LeaseT>(op.lease);
-  const auto columns = columnsOf<LeaseT>();
-  const Dialect dialect = connection_->dialect();
-  const std::string suffix = familySuffix<LeaseT>();
-  const std::string address = addressValue(lease.address);
-  const bool compare = op.expected.has_value();
-  std::vector<std::string> expected;
-  if (compare) {
-    expected = encodeRow(std::get<LeaseT>(*op.expected));
-  }
-
-  StatementBuilder builder(dialect);
-  std::string name;
-  switch (op.kind) {
-    case WriteKind::kAdd: {
-      // A duplicate address is an outcome (0 rows), not an error, so the batch goes on.
-      const std::vector<std::string> values = encodeRow(lease);
-      builder.sql(dialect == Dialect::kPostgres ? "INSERT INTO " : "INSERT IGNORE INTO ");
-      builder.sql(tableOf<LeaseT>()).sql(" (");
-      for (size_t i = 0; i < columns.size(); ++i) {
-        builder.sql(i == 0 ? "" : ", ").sql(columns[i].name);
-      }
-      builder.sql(") VALUES (");
-      for (size_t i = 0; i < columns.size(); ++i) {
-        builder.sql(i == 0 ? "" : ", ").param(columns[i].kind, values[i]);
-      }
-      builder.sql(")");
-      if (dialect == Dialect::kPostgres) {
-        builder.sql(" ON CONFLICT (address) DO NOTHING");
-      }
-      name = "add" + suffix;
-      break;
-    }
-    case WriteKind::kUpdate: {
-      const std::vector<std::string> values = encodeRow(lease);
-      builder.sql("UPDATE ").sql(tableOf<LeaseT>()).sql(" SET ");
-      for (size_t i = 1; i < columns.size(); ++i) {
-        builder.sql(i == 1 ? "" : ", ").sql(columns[i].name).sql(" = ").param(columns[i].kind,
-                                                                              values[i]);
-      }
-      builder.sql(" WHERE address = ").param(addressKind<LeaseT>(), address);
-      if (compare) {
-        appendEqualsExpected(builder, columns, expected);
-      }
-      name = compare ? "update_cas" + suffix : "update" + suffix;
-      break;
-    }
-    case WriteKind::kRemove:
-      builder.sql("DELETE FROM ").sql(tableOf<LeaseT>()).sql(" WHERE address = ");
-      builder.param(addressKind<LeaseT>(), address);
-      if (compare) {
-        appendEqualsExpected(builder, columns, expected);
-      }
-      name = compare ? "remove_cas" + suffix : "remove" + suffix;
-      break;
-  }
-
-  const uint64_t rows = connection_->execute(builder.statement(name), builder.params());
-  if (rows > 0) {
-    op.outcome = WriteOutcome::kApplied;
-    return;
-  }
-  if (op.kind == WriteKind::kAdd) {
-    op.outcome = WriteOutcome::kConflict;
-    return;
-  }
-  if (!compare) {
-    op.outcome = WriteOutcome::kNotFound;
-    return;
-  }
-  // A compare-and-set matched nothing: the lease is either gone or different.
-  StatementBuilder exists(dialect);
-  exists.sql("SELECT 1 FROM ").sql(tableOf<LeaseT>()).sql(" WHERE address = ");
-  exists.param(addressKind<LeaseT>(), address);
-  const auto found = connection_->query(exists.statement("exists" + suffix), exists.params());
-  op.outcome = found.empty() ? WriteOutcome::kNotFound : WriteOutcome::kConflict;
-}
 
 template <typename LeaseT>
 std::vector<LeaseT> LeaseSession::decodeRows(const std::vector<SqlRow>& rows) {

@@ -37,8 +37,19 @@ class LeaseSession final : public SqlSession {
   SqlConnection& connection() { return *connection_; }
 
  private:
+  // The ops of one set-based statement, or none for the existence check that follows them.
+  struct SetBasedPart {
+    std::vector<WriteOp*> ops;
+    bool exists_check = false;
+  };
+
+  void commitSetBased(std::span<WriteOp* const> ops);
+  void commitRowByRow(std::span<WriteOp* const> ops);
   template <typename LeaseT>
-  void apply(WriteOp& op);
+  void appendSetBased(std::span<WriteOp* const> ops, std::vector<BoundStatement>& statements,
+                      std::vector<SetBasedPart>& parts);
+  template <typename LeaseT>
+  void appendWrite(const WriteOp& op, std::vector<BoundStatement>& statements);
   template <typename LeaseT>
   std::optional<LeaseT> getLease(const typename LeaseTraits<LeaseT>::Address& address);
   template <typename LeaseT, typename Query>
@@ -50,6 +61,7 @@ class LeaseSession final : public SqlSession {
 
   std::unique_ptr<SqlConnection> connection_;
   uint64_t skipped_rows_ = 0;
+  bool prepared_set_based_[2] = {false, false};  // PREPAREd on this connection, per family
 };
 
 }  // namespace leasehold::sql

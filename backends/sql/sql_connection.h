@@ -28,6 +28,17 @@ struct SqlParam {
   bool integer = false;
 };
 
+// A statement with its parameters, for executeBatch().
+struct BoundStatement {
+  std::string text;
+  std::vector<SqlParam> params;
+};
+
+struct BatchResult {
+  uint64_t changed = 0;       // rows inserted, updated or deleted
+  std::vector<SqlRow> rows;   // rows a SELECT or RETURNING produced
+};
+
 enum class Dialect { kPostgres, kMysql };
 
 class SqlConnection {
@@ -47,6 +58,13 @@ class SqlConnection {
   // Runs a statement that returns rows, every value as text.
   virtual std::vector<SqlRow> query(const Statement& statement,
                                     std::span<const SqlParam> params) = 0;
+  // Runs `statements` in one transaction and commits it, sending them in one request where the
+  // driver can: one round trip per batch costs less than parsing the statements as text.
+  // Returns per statement the rows it changed and the rows it returned. Throws SqlError with
+  // opIndex() set to the failing statement's index; the transaction is then rolled back.
+  // REQUIRES: no transaction is open.
+  virtual std::vector<BatchResult> executeBatch(std::span<const BoundStatement> statements) = 0;
+
   // Runs SQL text with no parameters and no prepared statement (schema changes).
   virtual void executeScript(const std::string& sql) = 0;
 };
