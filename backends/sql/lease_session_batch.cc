@@ -86,29 +86,27 @@ std::vector<std::string> setBasedDefinitions() {
   const std::string table = tableOf<LeaseT>();
   const std::string suffix = familySuffix<LeaseT>();
 
-  // unnest($1, ..., $n) AS v(names...) with the new values, a compare flag and the expected
-  // values after them, numbered from `first`.
-  std::string types;
-  std::string unnest_args;
-  std::string names;
-  size_t param = 0;
-  const auto addArray = [&](const std::string& type, const std::string& name) {
-    ++param;
-    types += (param == 1 ? "" : ", ") + type;
-    unnest_args += (param == 1 ? "$" : ", $") + std::to_string(param);
-    names += (param == 1 ? "" : ", ") + name;
+  // Builds the parameter types, unnest() arguments and column names of one statement.
+  struct Unnest {
+    std::string types;
+    std::string args;
+    std::string names;
+    size_t count = 0;
+
+    void add(const std::string& type, const std::string& name) {
+      ++count;
+      types += (count == 1 ? "" : ", ") + type;
+      args += (count == 1 ? "$" : ", $") + std::to_string(count);
+      names += (count == 1 ? "" : ", ") + name;
+    }
   };
-  for (const Column& column : columns) {
-    addArray(arrayType(column.kind), std::string(column.name));
-  }
-  const std::string value_types = types;
-  const std::string value_args = unnest_args;
-  const std::string value_names = names;
 
   std::string column_list;
   std::string select_list;
   std::string set_list;
+  Unnest values;
   for (size_t i = 0; i < columns.size(); ++i) {
+    values.add(arrayType(columns[i].kind), std::string(columns[i].name));
     column_list += (i == 0 ? "" : ", ") + std::string(columns[i].name);
     select_list += (i == 0 ? "" : ", ") + unnested(columns[i], "");
     if (i != 0) {
@@ -117,26 +115,37 @@ std::vector<std::string> setBasedDefinitions() {
     }
   }
   std::vector<std::string> definitions;
-  definitions.push_back("PREPARE leasehold_add" + suffix + " (" + value_types + ") AS INSERT INTO " +
-                        table + " (" + column_list + ") SELECT " + select_list + " FROM unnest(" +
-                        value_args + ") WITH ORDINALITY AS v(" + value_names +
+  definitions.push_back("PREPARE leasehold_add" + suffix + " (" + values.types +
+                        ") AS INSERT INTO " + table + " (" + column_list + ") SELECT " +
+                        select_list + " FROM unnest(" + values.args +
+                        ") WITH ORDINALITY AS v(" + values.names +
                         ", position) ORDER BY v.position ON CONFLICT (address) DO NOTHING "
                         "RETURNING address::text");
 
-  addArray("boolean[]", "compare");
+  // Update takes the new values, remove only the address; both then take a compare flag and
+  // the expected values.
+  Unnest removal;
+  removal.add(arrayType(columns[0].kind), std::string(columns[0].name));
   std::string matches;
+  for (Unnest* unnest : {&values, &removal}) {
+    unnest->add("boolean[]", "compare");
+    for (const Column& column : compared) {
+      unnest->add(arrayType(column.kind), "expected_" + std::string(column.name));
+    }
+  }
   for (const Column& column : compared) {
-    addArray(arrayType(column.kind), "expected_" + std::string(column.name));
     matches += " AND t." + std::string(column.name) + " = " + unnested(column, "expected_");
   }
   const std::string condition =
       " WHERE t.address = v.address AND (NOT v.compare OR (TRUE" + matches + "))";
-  definitions.push_back("PREPARE leasehold_update" + suffix + " (" + types + ") AS UPDATE " +
-                        table + " AS t SET " + set_list + " FROM unnest(" + unnest_args +
-                        ") AS v(" + names + ")" + condition + " RETURNING t.address::text");
-  definitions.push_back("PREPARE leasehold_remove" + suffix + " (" + types + ") AS DELETE FROM " +
-                        table + " AS t USING unnest(" + unnest_args + ") AS v(" + names + ")" +
-                        condition + " RETURNING t.address::text");
+  definitions.push_back("PREPARE leasehold_update" + suffix + " (" + values.types +
+                        ") AS UPDATE " + table + " AS t SET " + set_list + " FROM unnest(" +
+                        values.args + ") AS v(" + values.names + ")" + condition +
+                        " RETURNING t.address::text");
+  definitions.push_back("PREPARE leasehold_remove" + suffix + " (" + removal.types +
+                        ") AS DELETE FROM " + table + " AS t USING unnest(" + removal.args +
+                        ") AS v(" + removal.names + ")" + condition +
+                        " RETURNING t.address::text");
   return definitions;
 }
 
