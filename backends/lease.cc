@@ -1,5 +1,7 @@
 #include "backends/lease.h"
 
+#include <nlohmann/json.hpp>
+
 namespace leasehold {
 
 namespace {
@@ -17,7 +19,105 @@ int hexDigitValue(char c) {
   return -1;
 }
 
+std::string checkLifetime(const char* field, std::chrono::seconds lifetime) {
+  if (lifetime.count() < 0 || lifetime.count() > kMaxLifetimeSeconds) {
+    return std::string(field) + " " + std::to_string(lifetime.count()) +
+           " is out of range; expected 0 to " + std::to_string(kMaxLifetimeSeconds);
+  }
+  return {};
+}
+
+std::string checkLength(const char* field, size_t length, size_t min, size_t max) {
+  if (length < min) {
+    return std::string(field) + " has " + std::to_string(length) + " bytes; the minimum is " +
+           std::to_string(min);
+  }
+  if (length > max) {
+    return std::string(field) + " has " + std::to_string(length) + " bytes; the maximum is " +
+           std::to_string(max);
+  }
+  return {};
+}
+
+// Checks the fields Lease4 and Lease6 share. Returns the first problem found, or "".
+template <typename LeaseT>
+std::string validateCommonFields(const LeaseT& lease) {
+  if (auto problem = checkLifetime("valid_lifetime", lease.valid_lifetime); !problem.empty()) {
+    return problem;
+  }
+  if (lease.cltt.time_since_epoch().count() < 0) {
+    return "cltt " + std::to_string(lease.cltt.time_since_epoch().count()) +
+           " is before 1970";
+  }
+  if (lease.hwaddr.bytes.size() > kMaxHwAddrLength) {
+    return checkLength("hwaddr", lease.hwaddr.bytes.size(), 0, kMaxHwAddrLength);
+  }
+  if (lease.hostname.size() > kMaxHostnameLength) {
+    return "hostname has " + std::to_string(lease.hostname.size()) +
+           " characters; the maximum is " + std::to_string(kMaxHostnameLength);
+  }
+  if (static_cast<uint32_t>(lease.state) > static_cast<uint32_t>(LeaseState::kRegistered)) {
+    return "state " + std::to_string(static_cast<uint32_t>(lease.state)) +
+           " is out of range; expected 0 to 4";
+  }
+  if (!lease.user_context.empty()) {
+    const auto context = nlohmann::json::parse(lease.user_context, nullptr, false);
+    if (context.is_discarded() || !context.is_object()) {
+      return "user_context is not a JSON object: " + lease.user_context;
+    }
+  }
+  return {};
+}
+
 }  // namespace
+
+std::string validateLease(const Lease4& lease) {
+  if (auto problem = validateCommonFields(lease); !problem.empty()) {
+    return problem;
+  }
+  if (!lease.client_id.empty()) {
+    if (auto problem = checkLength("client_id", lease.client_id.size(), kMinClientIdLength,
+                                   kMaxClientIdLength);
+        !problem.empty()) {
+      return problem;
+    }
+  }
+  if (lease.hwaddr.empty() && lease.client_id.empty() && lease.state != LeaseState::kDeclined) {
+    return "lease for " + lease.address.toString() +
+           " has neither a hwaddr nor a client_id; only a declined lease may have neither";
+  }
+  return {};
+}
+
+std::string validateLease(const Lease6& lease) {
+  if (auto problem = validateCommonFields(lease); !problem.empty()) {
+    return problem;
+  }
+  if (auto problem = checkLifetime("preferred_lifetime", lease.preferred_lifetime);
+      !problem.empty()) {
+    return problem;
+  }
+  if (auto problem = checkLength("duid", lease.duid.size(), 1, kMaxDuidLength); !problem.empty()) {
+    return problem;
+  }
+  switch (lease.type) {
+    case LeaseType::kNa:
+    case LeaseType::kTa:
+      if (lease.prefix_length != 128) {
+        return "prefix_length " + std::to_string(lease.prefix_length) +
+               " is invalid for an address lease; expected 128";
+      }
+      return {};
+    case LeaseType::kPd:
+      if (lease.prefix_length < 1 || lease.prefix_length > 128) {
+        return "prefix_length " + std::to_string(lease.prefix_length) +
+               " is out of range; expected 1 to 128";
+      }
+      return {};
+  }
+  return "type " + std::to_string(static_cast<unsigned>(lease.type)) +
+         " is out of range; expected 0 to 2";
+}
 
 std::string toHexColon(const std::vector<uint8_t>& bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";

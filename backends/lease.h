@@ -92,4 +92,22 @@ struct Lease6 {
   bool operator==(const Lease6&) const = default;
 };
 
+// Field limits every LeaseStore enforces. They are the limits Kea 2.2 applies when it reads a
+// lease back, so a lease that passes validateLease() also loads in Kea.
+inline constexpr size_t kMaxHwAddrLength = 20;    // Kea's HWAddr::MAX_HWADDR_LEN
+inline constexpr size_t kMinClientIdLength = 2;   // Kea rejects shorter client identifiers
+inline constexpr size_t kMaxClientIdLength = 255; // option 61 has a one-byte length
+inline constexpr size_t kMaxDuidLength = 128;     // Kea's DUID::MAX_DUID_LEN
+inline constexpr size_t kMaxHostnameLength = 255; // RFC 1035 limit for a domain name
+inline constexpr int64_t kMaxLifetimeSeconds = 0xffffffff;  // lifetimes are 32-bit; this one is infinite
+
+// Checks the rules above plus: lifetimes in [0, kMaxLifetimeSeconds], cltt not before 1970,
+// state and type within their enums, user_context empty or a JSON object. A DHCPv4 lease needs a
+// hardware address or a client identifier unless it is declined; a DHCPv6 lease needs a DUID, a
+// prefix length of 128 for kNa and kTa and of 1 to 128 for kPd. Returns an empty string for a
+// valid lease, else a message naming the field and the value ("hwaddr has 21 bytes; the maximum
+// is 20").
+std::string validateLease(const Lease4& lease);
+std::string validateLease(const Lease6& lease);
+
 }  // namespace leasehold

@@ -45,7 +45,7 @@ using StoreResult = Result<T, StoreError>;
 struct LeaseQuery4 {
   std::optional<HwAddr> hwaddr;                    // matches type and bytes
   std::optional<std::vector<uint8_t>> client_id;
-  std::optional<std::string> hostname;             // exact match, case-insensitive
+  std::optional<std::string> hostname;             // exact match, ASCII case-insensitive
   std::optional<SubnetId> subnet_id;
   std::optional<LeaseState> state;
   std::optional<IPv4Address> after;                // only addresses strictly greater
@@ -54,7 +54,7 @@ struct LeaseQuery4 {
 
 struct LeaseQuery6 {
   std::optional<std::vector<uint8_t>> duid;
-  std::optional<uint32_t> iaid;                    // only meaningful with duid
+  std::optional<uint32_t> iaid;                    // usually with duid; alone it still filters
   std::optional<LeaseType> type;
   std::optional<HwAddr> hwaddr;
   std::optional<std::string> hostname;
@@ -70,6 +70,8 @@ struct LeaseCount {
   LeaseType type = LeaseType::kNa;  // always kNa for DHCPv4
   LeaseState state = LeaseState::kDefault;
   uint64_t count = 0;
+
+  bool operator==(const LeaseCount&) const = default;
 };
 
 template <typename LeaseT>
@@ -105,7 +107,9 @@ class LeaseTable {
   virtual StoreResult<std::vector<LeaseT>> find(const Query& query) = 0;
 
   // Returns up to `limit` leases in state kDefault or kDeclined whose expiry is at or before
-  // `now`, oldest expiry first. Reclaimed leases (kExpiredReclaimed) are not returned.
+  // `now`, oldest expiry first, and in ascending address order within one expiry time. Leases in
+  // any other state (kExpiredReclaimed, kReleased, kRegistered) are not returned. A `limit` of 0
+  // means no limit.
   virtual StoreResult<std::vector<LeaseT>> findExpired(UnixTime now, size_t limit) = 0;
 
   // Returns up to `limit` addresses in [first, last] that have no lease at all (a lease in any
@@ -115,30 +119,35 @@ class LeaseTable {
   // The answer is a snapshot: another writer may take an address before the caller does, so
   // callers claim each one with add(). Implementations find gaps through their address index
   // rather than probing address by address, because the allocation engine calls this when a
-  // pool is nearly full.
+  // pool is nearly full. A `limit` of 0 returns an empty vector. kInvalid when `step_bits` is
+  // not below the address width (32 or 128).
   // REQUIRES: first <= start <= last.
   virtual StoreResult<std::vector<Address>> findUnleased(const Address& first, const Address& last,
                                                          const Address& start, size_t limit,
                                                          unsigned step_bits = 0) = 0;
 
   // Inserts a lease for an address that has none. kConflict when a lease already exists,
-  // whatever its state or expiry: replacing an expired lease goes through update().
+  // whatever its state or expiry: replacing an expired lease goes through update(). kInvalid
+  // when validateLease() rejects the lease or the backend cannot store it; add, update and
+  // remove leave the store unchanged when they fail.
   virtual StoreResult<void> add(const LeaseT& lease) = 0;
 
   // Replaces the lease stored at lease.address. With `expected`, the replacement happens only
   // if the stored lease equals *expected in every field (compare-and-set), else kConflict;
-  // without it, unconditionally. kNotFound when no lease exists at that address.
+  // without it, unconditionally. When no lease exists at that address: kNotFound without
+  // `expected`, kConflict with it (the compare-and-set lost to a remove). kInvalid as for add().
   virtual StoreResult<void> update(const LeaseT& lease, const LeaseT* expected) = 0;
 
   // Deletes the lease at `address`. With `expected`, only if the stored lease equals it, else
-  // kConflict. kNotFound when no lease exists at that address.
+  // kConflict. When no lease exists at that address: kNotFound without `expected`, kConflict
+  // with it.
   virtual StoreResult<void> remove(const Address& address, const LeaseT* expected) = 0;
 
   // Deletes every lease, or every lease of one subnet, and returns how many were deleted.
   virtual StoreResult<uint64_t> wipe(std::optional<SubnetId> subnet_id) = 0;
 
-  // Returns the number of leases per subnet, type and state, optionally for one subnet only.
-  // Combinations with no leases are left out.
+  // Returns the number of leases per subnet, type and state, optionally for one subnet only,
+  // in no particular order. Combinations with no leases are left out.
   virtual StoreResult<std::vector<LeaseCount>> count(std::optional<SubnetId> subnet_id) = 0;
 };
 

@@ -1,0 +1,122 @@
+#include "server/net/raw_socket4.h"
+
+#include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "server/packet/frame4.h"
+
+namespace leasehold::net {
+
+namespace {
+
+std::string systemError(const std::string& what) {
+  return what + ": " + std::strerror(errno);
+}
+
+}  // namespace
+
+Result<int, std::string> openRawSocket4(int interface_index, uint16_t server_port) {
+  const int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IP));
+  if (fd < 0) {
+    return makeUnexpected(systemError("socket(AF_PACKET) failed (raw sockets need root or "
+                                      "CAP_NET_RAW; or set dhcp-socket-type to udp)"));
+  }
+
+  // Frame offsets: Ethernet header 14 bytes, then IPv4 (protocol at +9, flags/fragment at
+  // +6), then UDP (destination port at +2 past the variable-length IPv4 header).
+  sock_filter code[] = {
+      BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),                 // ethertype
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 8),
+      BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 14 + 9),             // IP protocol
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 6),
+      BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 14 + 6),             // flags and fragment offset
+      BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0),     // drop fragments
+      BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 14),                // X = IP header length
+      BPF_STMT(BPF_LD | BPF_H | BPF_IND, 14 + 2),             // UDP destination port
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, server_port, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, 0x40000),                     // accept the whole frame
+      BPF_STMT(BPF_RET | BPF_K, 0),                           // drop
+  };
+  sock_fprog program{static_cast<unsigned short>(sizeof code / sizeof code[0]), code};
+  if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program) != 0) {
+    const std::string error = systemError("SO_ATTACH_FILTER failed");
+    close(fd);
+    return makeUnexpected(error);
+  }
+  // Our own replies to relays also go to the server port; do not read them back.
+  const int one = 1;
+  setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+  const int buffer_bytes = 4 * 1024 * 1024;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof buffer_bytes);
+
+  sockaddr_ll address{};
+  address.sll_family = AF_PACKET;
+  address.sll_protocol = htons(ETH_P_IP);
+  address.sll_ifindex = interface_index;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    const std::string error = systemError("bind(AF_PACKET) failed");
+    close(fd);
+    return makeUnexpected(error);
+  }
+  return fd;
+}
+
+RawReceive receiveRawFrame4(int fd, Received4& out) {
+  sockaddr_ll source{};
+  socklen_t source_length = sizeof source;
+  const ssize_t size = recvfrom(fd, out.data.data(), out.data.size(), MSG_DONTWAIT | MSG_TRUNC,
+                                reinterpret_cast<sockaddr*>(&source), &source_length);
+  if (size < 0) {
+    return RawReceive::kEmpty;
+  }
+  if (source.sll_pkttype == PACKET_OUTGOING || static_cast<size_t>(size) > out.data.size()) {
+    return RawReceive::kSkipped;
+  }
+  const auto frame =
+      packet::parseUdp4Frame(std::span<const uint8_t>(out.data.data(), static_cast<size_t>(size)));
+  if (!frame) {
+    return RawReceive::kSkipped;
+  }
+  out.payload_offset = static_cast<size_t>(frame->payload.data() - out.data.data());
+  out.payload_size = frame->payload.size();
+  out.truncated = false;
+  out.transport = packet::Pkt4::Transport{};
+  out.transport.remote_address = frame->source_address;
+  out.transport.remote_port = frame->source_port;
+  out.transport.local_address = frame->destination_address;
+  out.transport.remote_mac = frame->source_mac;
+  out.transport.received_on_raw_socket = true;
+  return RawReceive::kReceived;
+}
+
+bool sendRawFrame4(int fd, int interface_index, const std::array<uint8_t, 6>& source_mac,
+                   const Destination4& destination, std::span<const uint8_t> payload) {
+  packet::Udp4FrameHeader header;
+  header.source_mac = source_mac;
+  header.destination_mac = destination.mac;
+  header.source_address = destination.source;
+  header.destination_address = destination.address;
+  header.source_port = destination.source_port;
+  header.destination_port = destination.port;
+  thread_local std::vector<uint8_t> frame;
+  packet::buildUdp4Frame(header, payload, frame);
+
+  sockaddr_ll target{};
+  target.sll_family = AF_PACKET;
+  target.sll_protocol = htons(ETH_P_IP);
+  target.sll_ifindex = interface_index;
+  target.sll_halen = 6;
+  std::memcpy(target.sll_addr, destination.mac.data(), 6);
+  return sendto(fd, frame.data(), frame.size(), 0, reinterpret_cast<sockaddr*>(&target),
+                sizeof target) == static_cast<ssize_t>(frame.size());
+}
+
+}  // namespace leasehold::net
