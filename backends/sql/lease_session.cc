@@ -97,7 +97,7 @@ std::vector<LeaseT> LeaseSession::findLeases(const Query& query) {
     criterion(query.duid.has_value(), 'd', [&] {
       builder.sql("duid = ").param(ColumnKind::kBytes, bytesParam(*query.duid));
     });
-    criterion(query.duid.has_value() && query.iaid.has_value(), 'i', [&] {
+    criterion(query.iaid.has_value(), 'i', [&] {
       builder.sql("iaid = ").param(ColumnKind::kInteger, std::to_string(*query.iaid));
     });
     criterion(query.type.has_value(), 't', [&] {

@@ -37,10 +37,9 @@ class LeaseSession final : public SqlSession {
   SqlConnection& connection() { return *connection_; }
 
  private:
-  // The ops of one set-based statement, or none for the existence check that follows them.
+  // The ops of one set-based statement.
   struct SetBasedPart {
     std::vector<WriteOp*> ops;
-    bool exists_check = false;
   };
 
   void commitSetBased(std::span<WriteOp* const> ops);

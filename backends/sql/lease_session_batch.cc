@@ -6,7 +6,7 @@
 // MySQL has no arrays, so it gets one statement per write, all sent as one multi-statement
 // request with a SELECT ROW_COUNT() after each.
 #include <algorithm>
-#include <map>
+#include <set>
 
 #include "backends/sql/lease_session.h"
 #include "backends/sql/lease_sql.h"
@@ -172,6 +172,15 @@ BoundStatement executeStatement(const std::string& name, const Arrays& arrays) {
   return statement;
 }
 
+// The outcome of a write that changed no row: an add found the address taken, and a
+// compare-and-set found another lease or none (both kConflict: it lost to another writer).
+WriteOutcome missedOutcome(const WriteOp& op) {
+  if (op.kind == WriteKind::kAdd || op.expected) {
+    return WriteOutcome::kConflict;
+  }
+  return WriteOutcome::kNotFound;
+}
+
 }  // namespace
 
 void LeaseSession::commitBatch(std::span<WriteOp* const> ops) {
@@ -194,7 +203,6 @@ void LeaseSession::appendSetBased(std::span<WriteOp* const> ops,
   std::vector<WriteOp*> add_ops;
   std::vector<WriteOp*> update_ops;
   std::vector<WriteOp*> remove_ops;
-  std::vector<std::string> compared_addresses;
 
   for (WriteOp* op : ops) {
     if (op->isV4() != kIsV4<LeaseT>) {
@@ -219,9 +227,6 @@ void LeaseSession::appendSetBased(std::span<WriteOp* const> ops,
         row.push_back(expected[i]);
       }
     }
-    if (op->expected) {
-      compared_addresses.push_back(addressValue(lease.address));
-    }
     if (op->kind == WriteKind::kUpdate) {
       updates.append(row);
       update_ops.push_back(op);
@@ -240,25 +245,15 @@ void LeaseSession::appendSetBased(std::span<WriteOp* const> ops,
   const std::string suffix = familySuffix<LeaseT>();
   if (!add_ops.empty()) {
     statements.push_back(executeStatement("leasehold_add" + suffix, adds));
-    parts.push_back({std::move(add_ops), false});
+    parts.push_back({std::move(add_ops)});
   }
   if (!update_ops.empty()) {
     statements.push_back(executeStatement("leasehold_update" + suffix, updates));
-    parts.push_back({std::move(update_ops), false});
+    parts.push_back({std::move(update_ops)});
   }
   if (!remove_ops.empty()) {
     statements.push_back(executeStatement("leasehold_remove" + suffix, removes));
-    parts.push_back({std::move(remove_ops), false});
-  }
-  if (!compared_addresses.empty()) {
-    // Which compared leases exist after the writes: a failed compare-and-set on an existing
-    // lease is a conflict, on a missing one kNotFound.
-    BoundStatement exists;
-    exists.text = std::string("SELECT address::text FROM ") + tableOf<LeaseT>() +
-                  " WHERE address = ANY($1::" + arrayType(addressKind<LeaseT>()) + ")";
-    exists.params.push_back({arrayLiteral(compared_addresses)});
-    statements.push_back(std::move(exists));
-    parts.push_back({{}, true});
+    parts.push_back({std::move(remove_ops)});
   }
 }
 
@@ -272,15 +267,12 @@ void LeaseSession::commitSetBased(std::span<WriteOp* const> ops) {
   // one by one.
   const std::vector<BatchResult> results = connection_->executeBatch(statements);
 
-  std::map<std::pair<bool, std::string>, bool> existing;  // (v4, address) present afterwards
-  std::vector<std::pair<bool, std::string>> applied;
+  std::set<std::pair<bool, std::string>> applied;  // (v4, address) of every write that applied
   for (size_t i = 0; i < parts.size(); ++i) {
-    const bool v4 = parts[i].ops.empty() ? statements[i].text.find(kLease4Table) != std::string::npos
-                                         : parts[i].ops.front()->isV4();
+    const bool v4 = parts[i].ops.front()->isV4();
     for (const SqlRow& row : results.at(i).rows) {
       if (!row.empty() && row[0]) {
-        (parts[i].exists_check ? existing[{v4, *row[0]}] : existing[{v4, "applied:" + *row[0]}]) =
-            true;
+        applied.emplace(v4, *row[0]);
       }
     }
   }
@@ -288,25 +280,14 @@ void LeaseSession::commitSetBased(std::span<WriteOp* const> ops) {
     const bool v4 = op->isV4();
     const std::string address = v4 ? addressValue(std::get<Lease4>(op->lease).address)
                                    : addressValue(std::get<Lease6>(op->lease).address);
-    if (existing.contains({v4, "applied:" + address})) {
-      op->outcome = WriteOutcome::kApplied;
-    } else if (op->kind == WriteKind::kAdd) {
-      op->outcome = WriteOutcome::kConflict;
-    } else if (!op->expected) {
-      op->outcome = WriteOutcome::kNotFound;
-    } else {
-      op->outcome = existing.contains({v4, address}) ? WriteOutcome::kConflict
-                                                      : WriteOutcome::kNotFound;
-    }
+    op->outcome = applied.contains({v4, address}) ? WriteOutcome::kApplied : missedOutcome(*op);
   }
 }
 
 void LeaseSession::commitRowByRow(std::span<WriteOp* const> ops) {
-  // Each op contributes its write statement, and a compare-and-set also an existence check
-  // that tells a changed lease (kConflict) from a missing one (kNotFound).
   std::vector<BoundStatement> statements;
   std::vector<size_t> first_statement;
-  statements.reserve(ops.size() * 2);
+  statements.reserve(ops.size());
   for (WriteOp* op : ops) {
     first_statement.push_back(statements.size());
     if (op->isV4()) {
@@ -332,16 +313,8 @@ void LeaseSession::commitRowByRow(std::span<WriteOp* const> ops) {
 
   for (size_t i = 0; i < ops.size(); ++i) {
     WriteOp& op = *ops[i];
-    if (results.at(first_statement[i]).changed > 0) {
-      op.outcome = WriteOutcome::kApplied;
-    } else if (op.kind == WriteKind::kAdd) {
-      op.outcome = WriteOutcome::kConflict;
-    } else if (!op.expected) {
-      op.outcome = WriteOutcome::kNotFound;
-    } else {
-      const bool exists = !results.at(first_statement[i] + 1).rows.empty();
-      op.outcome = exists ? WriteOutcome::kConflict : WriteOutcome::kNotFound;
-    }
+    op.outcome = results.at(first_statement[i]).changed > 0 ? WriteOutcome::kApplied
+                                                            : missedOutcome(op);
   }
 }
 
@@ -399,13 +372,6 @@ void LeaseSession::appendWrite(const WriteOp& op, std::vector<BoundStatement>& s
       break;
   }
   statements.push_back({builder.text(), builder.params()});
-
-  if (compare) {
-    StatementBuilder exists(dialect);
-    exists.sql("SELECT 1 FROM ").sql(tableOf<LeaseT>()).sql(" WHERE address = ");
-    exists.param(addressKind<LeaseT>(), address);
-    statements.push_back({exists.text(), exists.params()});
-  }
 }
 
 }  // namespace leasehold::sql

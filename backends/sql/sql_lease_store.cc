@@ -63,7 +63,7 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
 
   StoreResult<std::vector<LeaseT>> findExpired(UnixTime now, size_t limit) override {
     if (limit == 0) {
-      return std::vector<LeaseT>{};
+      limit = INT64_MAX;  // no limit, as a number both servers accept in LIMIT
     }
     return read([&](SqlSession& session) {
       if constexpr (kV4) {

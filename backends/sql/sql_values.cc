@@ -37,30 +37,14 @@ bool validUtf8(std::string_view text) {
   return true;
 }
 
-std::optional<std::string> checkCommon(const HwAddr& hwaddr, const std::string& hostname,
-                                       const std::string& user_context,
-                                       std::chrono::seconds valid_lifetime, UnixTime cltt) {
-  if (hwaddr.bytes.size() > kMaxHwAddrLength) {
-    return "hardware address is " + std::to_string(hwaddr.bytes.size()) +
-           " bytes long, longer than " + std::to_string(kMaxHwAddrLength);
-  }
-  if (hostname.size() > kMaxHostnameLength) {
-    return "hostname is " + std::to_string(hostname.size()) + " bytes long, longer than " +
-           std::to_string(kMaxHostnameLength);
-  }
+std::optional<std::string> checkText(const std::string& hostname,
+                                     const std::string& user_context) {
   if (!validUtf8(hostname)) {
-    return "hostname is not valid UTF-8 text";
+    return "hostname is not UTF-8 text without NUL bytes";
   }
   if (user_context.size() > kMaxUserContextLength || !validUtf8(user_context)) {
-    return "user context is not UTF-8 text of at most " + std::to_string(kMaxUserContextLength) +
-           " bytes";
-  }
-  if (valid_lifetime.count() < 0 || valid_lifetime.count() > UINT32_MAX) {
-    return "valid lifetime " + std::to_string(valid_lifetime.count()) +
-           " is outside 0-4294967295 seconds";
-  }
-  if (cltt.time_since_epoch().count() < 0) {
-    return "client last transaction time is before 1970";
+    return "user context is not UTF-8 text without NUL bytes of at most " +
+           std::to_string(kMaxUserContextLength) + " bytes";
   }
   return std::nullopt;
 }
@@ -100,28 +84,17 @@ std::optional<unsigned __int128> parseDecimal(std::string_view text) {
 }
 
 std::optional<std::string> checkLease(const Lease4& lease) {
-  if (lease.client_id.size() > kMaxClientIdLength) {
-    return "client identifier is " + std::to_string(lease.client_id.size()) +
-           " bytes long, longer than " + std::to_string(kMaxClientIdLength);
+  if (std::string problem = validateLease(lease); !problem.empty()) {
+    return problem;
   }
-  return checkCommon(lease.hwaddr, lease.hostname, lease.user_context, lease.valid_lifetime,
-                     lease.cltt);
+  return checkText(lease.hostname, lease.user_context);
 }
 
 std::optional<std::string> checkLease(const Lease6& lease) {
-  if (lease.duid.size() > kMaxDuidLength) {
-    return "DUID is " + std::to_string(lease.duid.size()) + " bytes long, longer than " +
-           std::to_string(kMaxDuidLength);
+  if (std::string problem = validateLease(lease); !problem.empty()) {
+    return problem;
   }
-  if (lease.prefix_length > 128) {
-    return "prefix length " + std::to_string(lease.prefix_length) + " is above 128";
-  }
-  if (lease.preferred_lifetime.count() < 0 || lease.preferred_lifetime.count() > UINT32_MAX) {
-    return "preferred lifetime " + std::to_string(lease.preferred_lifetime.count()) +
-           " is outside 0-4294967295 seconds";
-  }
-  return checkCommon(lease.hwaddr, lease.hostname, lease.user_context, lease.valid_lifetime,
-                     lease.cltt);
+  return checkText(lease.hostname, lease.user_context);
 }
 
 std::vector<unsigned __int128> expandGaps(const GapScan& scan, const GapRange& range,

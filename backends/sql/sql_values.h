@@ -14,11 +14,7 @@
 
 namespace leasehold::sql {
 
-// Limits the schemas enforce; longer values are rejected with kInvalid before any SQL runs.
-constexpr size_t kMaxHwAddrLength = 20;      // Kea's HWAddr::MAX_HWADDR_LEN
-constexpr size_t kMaxClientIdLength = 255;   // option 61 payload
-constexpr size_t kMaxDuidLength = 130;       // RFC 8415 section 11.1: 128 bytes plus the type
-constexpr size_t kMaxHostnameLength = 255;   // a DNS name in text form
+// The longest user context the MySQL TEXT column holds.
 constexpr size_t kMaxUserContextLength = 65535;
 
 // IPv6 addresses are stored as NUMERIC(39,0) / DECIMAL(39,0) so that the gap search can
@@ -26,7 +22,8 @@ constexpr size_t kMaxUserContextLength = 65535;
 std::string toDecimal(unsigned __int128 value);
 std::optional<unsigned __int128> parseDecimal(std::string_view text);
 
-// Returns nullopt when `lease` fits the schema, else the reason it does not.
+// Returns nullopt when `lease` passes validateLease() and fits the schema (UTF-8 text without
+// NUL bytes, which neither server stores in a text column), else the reason it does not.
 std::optional<std::string> checkLease(const Lease4& lease);
 std::optional<std::string> checkLease(const Lease6& lease);
 

@@ -99,13 +99,16 @@ TEST_P(SqlStoreTest, CompareAndSetSeesHostnameCaseDifference) {
   EXPECT_EQ(result.error().code, Code::kConflict);
 }
 
-TEST_P(SqlStoreTest, UpdateAndRemoveOfMissingLeaseAreNotFound) {
+TEST_P(SqlStoreTest, WritesToMissingLeaseFailByKind) {
+  // Without `expected` the lease is simply not there; with it the compare-and-set lost to a
+  // remove, which is a conflict.
   const Lease6 absent = lease6("2001:db8::5");
   EXPECT_EQ(leases6().update(absent, nullptr).error().code, Code::kNotFound);
-  EXPECT_EQ(leases6().update(absent, &absent).error().code, Code::kNotFound);
   EXPECT_EQ(leases6().remove(absent.address, nullptr).error().code, Code::kNotFound);
-  EXPECT_EQ(leases6().remove(absent.address, &absent).error().code, Code::kNotFound);
-  EXPECT_EQ(counter("lease-db-write-not-found"), 4);
+  EXPECT_EQ(leases6().update(absent, &absent).error().code, Code::kConflict);
+  EXPECT_EQ(leases6().remove(absent.address, &absent).error().code, Code::kConflict);
+  EXPECT_EQ(counter("lease-db-write-not-found"), 2);
+  EXPECT_EQ(counter("lease-db-write-conflicts"), 2);
 }
 
 TEST_P(SqlStoreTest, RemoveWithExpectedKeepsChangedLease) {
@@ -252,7 +255,7 @@ TEST_P(SqlStoreTest, InvalidLeasesAreRejectedBeforeTheDatabase) {
   EXPECT_EQ(leases4().add(bad_utf8).error().code, Code::kInvalid);
 
   Lease6 long_duid = lease6("2001:db8::70");
-  long_duid.duid.assign(131, 0xaa);
+  long_duid.duid.assign(129, 0xaa);
   EXPECT_EQ(leases6().add(long_duid).error().code, Code::kInvalid);
   EXPECT_EQ(counter("lease-db-write-failures"), 3);
   EXPECT_FALSE(leases4().get(long_name.address)->has_value());
