@@ -23,18 +23,32 @@ std::string quoted(const std::string& value) {
   return text + "'";
 }
 
+// libpq ends its messages with a newline, and some carry a DETAIL line; logs want one line.
+std::string oneLine(const char* message) {
+  std::string text(message);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  for (char& c : text) {
+    if (c == '\n') {
+      c = ' ';
+    }
+  }
+  return text;
+}
+
 // Maps SQLSTATE classes to what the caller can do about them: 08 (connection exception) and
 // 57P (operator intervention: shutdown, crash recovery) mean the server is gone; 40001 and
 // 40P01 (serialization failure, deadlock) mean the same transaction may succeed if rerun.
 SqlError classify(const pqxx::sql_error& error) {
   const std::string& state = error.sqlstate();
   if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0) {
-    return SqlError(SqlError::Kind::kConnection, error.what());
+    return SqlError(SqlError::Kind::kConnection, oneLine(error.what()));
   }
   if (state == "40001" || state == "40P01") {
-    return SqlError(SqlError::Kind::kRetryable, error.what());
+    return SqlError(SqlError::Kind::kRetryable, oneLine(error.what()));
   }
-  return SqlError(SqlError::Kind::kStatement, error.what());
+  return SqlError(SqlError::Kind::kStatement, oneLine(error.what()));
 }
 
 // Runs `body`, translating libpqxx exceptions into SqlError.
@@ -43,18 +57,18 @@ auto translated(Body body) -> decltype(body()) {
   try {
     return body();
   } catch (const pqxx::broken_connection& error) {
-    throw SqlError(SqlError::Kind::kConnection, error.what());
+    throw SqlError(SqlError::Kind::kConnection, oneLine(error.what()));
   } catch (const pqxx::in_doubt_error& error) {
-    throw SqlError(SqlError::Kind::kConnection, error.what());
+    throw SqlError(SqlError::Kind::kConnection, oneLine(error.what()));
   } catch (const pqxx::transaction_rollback& error) {
-    throw SqlError(SqlError::Kind::kRetryable, error.what());
+    throw SqlError(SqlError::Kind::kRetryable, oneLine(error.what()));
   } catch (const pqxx::sql_error& error) {
     throw classify(error);
   } catch (const pqxx::failure& error) {
     // libpqxx reports a connection that died mid-query as a plain failure.
-    throw SqlError(SqlError::Kind::kConnection, error.what());
+    throw SqlError(SqlError::Kind::kConnection, oneLine(error.what()));
   } catch (const pqxx::usage_error& error) {
-    throw SqlError(SqlError::Kind::kStatement, error.what());
+    throw SqlError(SqlError::Kind::kStatement, oneLine(error.what()));
   }
 }
 

@@ -108,8 +108,12 @@ void ConnectionSupervisor::reconnectLoop() {
         break;
       }
       last_error_ = failure;
-      log::warn("LEASEDB_RECONNECT_FAILED", "lease database reconnect attempt {} of {} failed: {}",
-                attempt, max_tries_, failure);
+      if (const int64_t suppressed = attempt_log_.admit(); suppressed >= 0) {
+        log::warn("LEASEDB_RECONNECT_FAILED",
+                  "lease database reconnect attempt {} of {} failed: {} ({} similar messages "
+                  "suppressed)",
+                  attempt, max_tries_, failure, suppressed);
+      }
     }
     if (stopping_) {
       break;

@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "backends/log.h"
 #include "backends/sql/store_counters.h"
 #include "backends/store_health.h"
 
@@ -63,6 +64,9 @@ class ConnectionSupervisor {
   bool stopping_ = false;                                // GUARDED_BY(mutex_)
   bool loop_running_ = false;                            // GUARDED_BY(mutex_)
   std::thread thread_;                                   // GUARDED_BY(mutex_)
+
+  // One warning per interval about failed attempts, however short reconnect-wait-time is.
+  log::RateLimitedLog attempt_log_{std::chrono::seconds(10)};
 
   std::mutex listener_mutex_;
   ConnectionListener listener_;  // GUARDED_BY(listener_mutex_)
