@@ -13,6 +13,9 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <thread>
 #include <vector>
 
@@ -120,6 +123,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.database.worker_threads = options.threads;
+  // Standard output carries the results; log lines go to standard error.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("stderr"));
   leasehold::LeaseStoreRegistry registry;
   leasehold::registerPostgresLeaseStore(registry);
   leasehold::registerMysqlLeaseStore(registry);

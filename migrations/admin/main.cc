@@ -4,6 +4,9 @@
 #include <iostream>
 #include <memory>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include "backends/lease_store_registry.h"
 #include "backends/mysql/mysql_connection.h"
 #include "backends/mysql/mysql_lease_store.h"
@@ -148,6 +151,8 @@ int run(const AdminOptions& options) {
 
 int main(int argc, char** argv) {
   using namespace leasehold::admin;
+  // Standard output carries the results; log lines go to standard error.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("stderr"));
   const std::vector<std::string> args(argv + 1, argv + argc);
   auto options = parseAdminOptions(args);
   if (!options) {
