@@ -103,6 +103,7 @@ TEST_P(LeaseImportTest, ImportsGoodRowsAndExplainsSkippedOnes) {
   Lease4 existing;
   existing.address = *IPv4Address::parse("192.0.2.3");
   existing.subnet_id = 7;
+  existing.hwaddr = *HwAddr::parse("0a:0b:0c:0d:0e:99");
   ASSERT_TRUE((*store)->leases4().add(existing));
 
   const CommandResult result = import();
