@@ -18,10 +18,11 @@ namespace {
 
 using leasehold::sql::SqlError;
 
-// Client error codes (2xxx) and server codes that mean the connection is gone: 2002/2003
-// cannot connect, 2006 server gone away, 2013 lost during query, 2055 lost at handshake,
-// 1053 server shutdown, 1927 connection killed (MariaDB), 4031 idle disconnect (MySQL 8),
-// 1045 access denied (a connect-time refusal, also retried by the reconnect policy).
+// Returns true for the client (2xxx) and server error codes that mean the connection is gone.
+// 2002 and 2003: cannot connect. 2006: server gone away. 2013: lost during a query. 2055: lost
+// at the handshake. 1053: server shutdown. 1927: connection killed (MariaDB). 4031: idle
+// disconnect (MySQL 8). 1045: access denied, a connect-time rejection that the reconnect
+// policy also retries.
 bool connectionLost(int code) {
   switch (code) {
     case 1045:
@@ -124,8 +125,8 @@ MysqlConnection::MysqlConnection(const DatabaseConfig& config) {
     connection_.reset(driver().connect(options));
     plain_.reset(connection_->createStatement());
     // READ COMMITTED takes no gap locks, so concurrent batches inserting neighbouring
-    // addresses do not block each other; a conditional UPDATE still reads the latest
-    // committed row, which is what compare-and-set needs.
+    // addresses do not block each other. A conditional UPDATE still reads the latest
+    // committed row, as compare-and-set needs.
     plain_->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     plain_->execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'");
     plain_->execute("SET NAMES utf8mb4 COLLATE utf8mb4_bin");

@@ -154,8 +154,8 @@ PgConnection::PgConnection(const std::string& connection_string, bool readonly) 
     connection_ = std::make_unique<pqxx::connection>(connection_string);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-    // libpqxx 6 would otherwise reconnect silently on the next call after a failure; the
-    // store wants to see every lost connection so it can apply its reconnect policy.
+    // libpqxx 6 would otherwise reconnect silently on the next call after a failure. The
+    // store must see every lost connection to apply its reconnect policy.
     connection_->inhibit_reactivation(true);
 #pragma GCC diagnostic pop
     if (readonly) {
@@ -241,7 +241,7 @@ std::string PgConnection::inlineParams(const sql::BoundStatement& statement) {
 
 std::vector<sql::BatchResult> PgConnection::executeBatch(std::span<const sql::BoundStatement> statements) {
   // A pipeline sends BEGIN, every statement and COMMIT as one request and reads each result
-  // back; the statements run in order, so rows are locked in the order the caller sorted.
+  // back. The statements run in order, so rows are locked in the order the caller sorted.
   std::vector<sql::BatchResult> results;
   results.reserve(statements.size());
   std::vector<std::string> texts;

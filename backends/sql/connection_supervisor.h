@@ -1,8 +1,8 @@
 // ConnectionSupervisor: the connection state of one SQL store and Kea's reconnect policy.
 // When a session reports a lost connection, the supervisor marks the store unavailable (calls
 // then fail fast with kUnavailable instead of each waiting on a dead server) and retries on its
-// own thread: up to max-reconnect-tries attempts, reconnect-wait-time apart. It tells the
-// daemon each change through the ConnectionListener.
+// own thread: up to max-reconnect-tries attempts, reconnect-wait-time apart. It reports each
+// change to the daemon through the ConnectionListener.
 //
 // Threads: every method may be called from any thread. The listener runs on the supervisor's
 // thread.

@@ -9,9 +9,9 @@ namespace leasehold::sql {
 
 namespace {
 
-// A deadlock between two nodes' batches aborts one of them; rerunning it normally succeeds.
-// Batches sort their rows by address, so deadlocks among Leasehold nodes should not happen at
-// all, and this bound only matters against other writers.
+// A deadlock between two batches aborts one of them, and rerunning it normally succeeds.
+// Batches sort their ops by address, which makes deadlocks rare but not impossible: a
+// PostgreSQL UPDATE over a set may lock its rows in another order.
 constexpr int kMaxDeadlockRetries = 5;
 
 // Orders ops by family, then address: every batch locks rows in the same order.

@@ -1,6 +1,6 @@
 // GroupCommitter: turns concurrent lease writes into few transactions. Writers queue their
-// WriteOp and block; a few committer threads, each with its own session, take whatever is
-// queued (up to max_batch ops, one per address), run it as one transaction and wake the
+// WriteOp and block. A few committer threads, each with its own session, take whatever is
+// queued (up to max_batch ops, one per address) and run it as one transaction. They wake the
 // writers once it has committed. A write therefore returns only after its commit, and under
 // load one fsync covers many writes. Each op keeps its own outcome: one conflicting or invalid
 // row does not fail the others.

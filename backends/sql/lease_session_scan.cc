@@ -20,7 +20,7 @@ unsigned __int128 parseAddress(const std::optional<std::string>& text) {
 }
 
 // PostgreSQL: lead() over an index scan of the range pairs each leased address with the next
-// one; the scan stops as soon as `limit` gaps are found because the window streams.
+// one. The window function streams, so the scan stops as soon as `limit` gaps are found.
 void appendPostgresGaps(StatementBuilder& builder, const char* table, ColumnKind kind,
                         const GapRange& range, size_t part, const std::string& step,
                         size_t limit) {

@@ -35,7 +35,7 @@ StoreResult<std::unique_ptr<LeaseStore>> openSqlLeaseStore(const DatabaseConfig&
     if (!config.retry_on_startup) {
       return makeUnexpected(StoreError{StoreError::Code::kUnavailable, reason});
     }
-    // NOTE: the schema version of a store that opened this way is not checked; a write to a
+    // NOTE: the schema version of a store that opened this way is not checked. A write to a
     // wrong schema then fails with the server's own error.
     log::warn("LEASEDB_START_RETRY", "{}; retry-on-startup is set, so the server starts and "
                                      "keeps reconnecting", reason);

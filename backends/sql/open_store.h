@@ -15,9 +15,9 @@ namespace leasehold::sql {
 using ConnectionFactory = std::function<std::unique_ptr<SqlConnection>()>;
 
 // Connects once and checks the schema version. Errors: kUnavailable when the server cannot be
-// reached and retry-on-startup is off (with it on, the store opens and keeps reconnecting in
-// the background); kInvalid when the schema version is not the one this build expects, with a
-// message naming both versions and the leasehold-admin command that fixes it.
+// reached and retry-on-startup is off. With retry-on-startup on, the store opens and keeps
+// reconnecting in the background. kInvalid when the schema version is not the one this build
+// expects; the message names both versions and the leasehold-admin command that fixes it.
 StoreResult<std::unique_ptr<LeaseStore>> openSqlLeaseStore(const DatabaseConfig& config,
                                                           ConnectionFactory connect);
 

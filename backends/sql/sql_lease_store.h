@@ -1,4 +1,4 @@
-// SqlLeaseStore: the LeaseStore of the PostgreSQL and MySQL backends. It holds what the two
+// SqlLeaseStore: the LeaseStore of the PostgreSQL and MySQL backends. It owns what the two
 // share (the read session pool, the group committer, the connection supervisor and the
 // counters) and reaches the database only through SqlSession, which each backend implements.
 //
@@ -19,7 +19,7 @@
 namespace leasehold::sql {
 
 struct SqlStoreOptions {
-  std::string description;  // describe()'s answer, with no password in it
+  std::string description;  // what describe() returns, with no password in it
   size_t read_sessions = 4;
   size_t committers = 2;
   size_t max_batch = 128;

@@ -12,7 +12,7 @@ bool validUtf8(std::string_view text) {
     const auto byte = static_cast<unsigned char>(text[i]);
     size_t length = 0;
     if (byte == 0) {
-      return false;  // neither PostgreSQL text nor a C string holds NUL
+      return false;  // neither PostgreSQL text nor a C string can contain NUL
     } else if (byte < 0x80) {
       length = 1;
     } else if ((byte & 0xe0) == 0xc0 && byte >= 0xc2) {

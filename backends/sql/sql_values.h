@@ -14,7 +14,7 @@
 
 namespace leasehold::sql {
 
-// The longest user context the MySQL TEXT column holds.
+// The maximum user context length, in bytes, that the MySQL TEXT column stores.
 constexpr size_t kMaxUserContextLength = 65535;
 
 // IPv6 addresses are stored as NUMERIC(39,0) / DECIMAL(39,0) so that the gap search can

@@ -17,7 +17,7 @@ void keaDbInit(SqlBackend backend, const DatabaseConfig& config) {
                                 "-P", std::to_string(config.port), "-u", config.user,
                                 "-p", config.password, "-n", config.name};
   if (backend == SqlBackend::kMysql) {
-    // kea-admin 2.2 forgets -P in the last step of a MySQL db-init.
+    // kea-admin 2.2 drops -P in the last step of a MySQL db-init, so -x passes the port again.
     argv.insert(argv.end(), {"-x", "--port=" + std::to_string(config.port)});
   }
   const CommandResult result = runCommand(argv);
@@ -118,7 +118,8 @@ TEST_P(LeaseImportTest, ImportsGoodRowsAndExplainsSkippedOnes) {
   EXPECT_NE(result.output.find("not-an-address"), std::string::npos) << result.output;
 
   const auto first = (*store)->leases4().get(*IPv4Address::parse("192.0.2.1"));
-  ASSERT_TRUE(first && first->has_value());
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(first->has_value());
   EXPECT_EQ((*first)->hwaddr.toString(), "0a:0b:0c:0d:0e:0f");
   EXPECT_EQ((*first)->client_id, (std::vector<uint8_t>{1, 2, 3, 4}));
   EXPECT_EQ((*first)->cltt.time_since_epoch(), std::chrono::seconds(1700000000));
@@ -129,16 +130,19 @@ TEST_P(LeaseImportTest, ImportsGoodRowsAndExplainsSkippedOnes) {
   EXPECT_EQ((*first)->user_context, "{\"a\": 1}");
 
   const auto declined = (*store)->leases4().get(*IPv4Address::parse("192.0.2.2"));
-  ASSERT_TRUE(declined && declined->has_value());
+  ASSERT_TRUE(declined);
+  ASSERT_TRUE(declined->has_value());
   EXPECT_EQ((*declined)->state, LeaseState::kDeclined);
   EXPECT_TRUE((*declined)->hwaddr.empty());
 
   const auto v6 = (*store)->leases6().get(*IPv6Address::parse("2001:db8::1"));
-  ASSERT_TRUE(v6 && v6->has_value());
+  ASSERT_TRUE(v6);
+  ASSERT_TRUE(v6->has_value());
   EXPECT_EQ((*v6)->iaid, 4294967295u);
   EXPECT_EQ((*v6)->hwaddr_source, 4u);
   const auto prefix = (*store)->leases6().get(*IPv6Address::parse("2001:db8:1:100::"));
-  ASSERT_TRUE(prefix && prefix->has_value());
+  ASSERT_TRUE(prefix);
+  ASSERT_TRUE(prefix->has_value());
   EXPECT_EQ((*prefix)->type, LeaseType::kPd);
   EXPECT_EQ((*prefix)->prefix_length, 56);
 }

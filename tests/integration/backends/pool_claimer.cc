@@ -1,6 +1,6 @@
-// A stand-in for one server node in the multi-node tests: claims addresses of one DHCPv4 pool
-// in a shared lease database until the pool is full, printing each address once its lease is
-// committed (one per line, flushed), so a test can check what every node acknowledged.
+// One server node of the multi-node tests. It claims addresses of one DHCPv4 pool in a shared
+// lease database until the pool is full. It prints each address once its lease is committed
+// (one per line, flushed), so a test can check what every node acknowledged.
 //
 //   pool-claimer TYPE HOST PORT USER PASSWORD NAME NODE FIRST LAST
 //

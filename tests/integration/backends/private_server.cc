@@ -156,7 +156,7 @@ void PrivateServer::start() {
   }
   mariadb_pid_ = pid;
   running_ = true;
-  // mariadb-admin --wait retries the connection itself until the server answers.
+  // mariadb-admin --wait retries the connection itself until the server accepts it.
   run({"/usr/bin/mariadb-admin", "--no-defaults", "-S", directory_ + "/mysqld.sock", "-u", "root",
        "--wait=120", "--connect-timeout=2", "ping"},
       "waiting for MariaDB");

@@ -47,8 +47,8 @@ TEST_P(SqlConcurrencyTest, RacingAddsOfOneAddressHaveOneWinner) {
 }
 
 TEST_P(SqlConcurrencyTest, RacingRenewalsApplyExactlyOncePerVersion) {
-  // Every writer tries to move the same lease forward from the version it read; each version
-  // is replaced once, so the final cltt is the number of successful renewals.
+  // Every writer moves the same lease forward from the version it read. Each version can be
+  // replaced only once, so the final cltt counts the successful renewals.
   const Lease6 original = lease6("2001:db8:9::1");
   ASSERT_TRUE(leases6().add(original));
   constexpr int kWriters = 8;
@@ -74,13 +74,14 @@ TEST_P(SqlConcurrencyTest, RacingRenewalsApplyExactlyOncePerVersion) {
     writer.join();
   }
   const auto final_lease = leases6().get(original.address);
-  ASSERT_TRUE(final_lease && final_lease->has_value());
+  ASSERT_TRUE(final_lease);
+  ASSERT_TRUE(final_lease->has_value());
   EXPECT_EQ((*final_lease)->cltt - original.cltt, std::chrono::seconds(applied.load()));
   EXPECT_GT(applied.load(), 0);
 }
 
 TEST_P(SqlConcurrencyTest, RowRejectedByDatabaseFailsAlone) {
-  // A CHECK constraint stands in for any row the server refuses; the batch it lands in must
+  // A CHECK constraint represents any row the server rejects. The batch that carries it must
   // still commit every other write.
   database().execute(
       "ALTER TABLE leasehold_lease4 ADD CONSTRAINT poison CHECK (hostname <> 'poison.example.org')");

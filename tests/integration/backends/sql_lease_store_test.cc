@@ -48,7 +48,8 @@ TEST_P(SqlStoreTest, HighestIpv6AddressKeepsAllBits) {
   const Lease6 lease = lease6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
   ASSERT_TRUE(leases6().add(lease));
   const auto stored = leases6().get(lease.address);
-  ASSERT_TRUE(stored && stored->has_value());
+  ASSERT_TRUE(stored);
+  ASSERT_TRUE(stored->has_value());
   EXPECT_EQ((*stored)->address, lease.address);
 }
 
@@ -283,7 +284,7 @@ TEST_P(SqlStoreTest, DescribeAndErrorsNeverShowThePassword) {
   EXPECT_EQ(opened.error().message.find(config.password), std::string::npos);
 }
 
-TEST_P(SqlStoreTest, CorruptRowIsSkippedByFindAndNamedByGet) {
+TEST_P(SqlStoreTest, CorruptRowSkippedAndReported) {
   ASSERT_TRUE(leases4().add(lease4("192.0.2.90", 1)));
   ASSERT_TRUE(leases4().add(lease4("192.0.2.91", 1)));
   // State 9 is no LeaseState: a row another tool wrote badly.
