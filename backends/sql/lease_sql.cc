@@ -1,5 +1,6 @@
 #include "backends/sql/lease_sql.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "backends/sql/sql_error.h"
@@ -267,8 +268,10 @@ StatementBuilder& StatementBuilder::param(ColumnKind kind, std::string value) {
 }
 
 StatementBuilder& StatementBuilder::limit(size_t count) {
+  // Both servers take a signed 64-bit LIMIT; a larger size_t means "no limit" anyway.
+  const auto clamped = static_cast<uint64_t>(std::min<size_t>(count, INT64_MAX));
   text_ += " LIMIT ";
-  return param(ColumnKind::kInteger, std::to_string(count));
+  return param(ColumnKind::kInteger, std::to_string(clamped));
 }
 
 StatementBuilder& StatementBuilder::hostnameMatches(std::string hostname) {

@@ -63,7 +63,7 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
 
   StoreResult<std::vector<LeaseT>> findExpired(UnixTime now, size_t limit) override {
     if (limit == 0) {
-      limit = INT64_MAX;  // no limit, as a number both servers accept in LIMIT
+      limit = SIZE_MAX;  // no limit; StatementBuilder::limit() caps it for the server
     }
     return read([&](SqlSession& session) {
       if constexpr (kV4) {
