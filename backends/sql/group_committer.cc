@@ -68,6 +68,11 @@ void GroupCommitter::resetSessions() {
   ++session_generation_;
 }
 
+size_t GroupCommitter::queueDepth() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
 void GroupCommitter::committerLoop() {
   std::unique_ptr<SqlSession> session;
   uint64_t generation = 0;

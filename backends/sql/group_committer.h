@@ -40,6 +40,9 @@ class GroupCommitter {
   // Closes the committers' sessions at their next batch, after the server went away.
   void resetSessions();
 
+  // Returns the number of writes waiting for a committer (not those being committed).
+  size_t queueDepth() const;
+
  private:
   struct Pending {
     WriteOp* op;
@@ -57,7 +60,7 @@ class GroupCommitter {
   ConnectionSupervisor& supervisor_;
   StoreCounters& counters_;
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable work_cv_;
   std::deque<Pending*> queue_;     // GUARDED_BY(mutex_)
   bool stopping_ = false;          // GUARDED_BY(mutex_)
