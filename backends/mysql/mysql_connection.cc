@@ -319,6 +319,17 @@ std::vector<sql::BatchResult> MysqlConnection::executeBatch(
       in_transaction_ = false;
       throw;
     }
+    // A failure found by this code rather than the server leaves results unread, and the
+    // connection accepts no new command until they are; the server stops at its own errors.
+    // A request has at most 2 results per statement plus START TRANSACTION and COMMIT, and
+    // getMoreResults() keeps returning false once none is left.
+    for (size_t unread = 0; unread < 2 * statements.size() + 2; ++unread) {
+      try {
+        plain_->getMoreResults();
+      } catch (const ::sql::SQLException&) {
+        break;
+      }
+    }
     rollback();
     if (error.kind() == SqlError::Kind::kStatement && failed_at < statements.size()) {
       throw SqlError(error.kind(), error.what(), static_cast<std::ptrdiff_t>(failed_at));

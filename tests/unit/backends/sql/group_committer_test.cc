@@ -234,7 +234,7 @@ TEST_F(GroupCommitterTest, DeadlockedBatchIsRerun) {
   EXPECT_EQ(counters_.batch_retries.load(), 2);
 }
 
-TEST_F(GroupCommitterTest, LostConnectionFailsFastUntilRecovered) {
+TEST_F(GroupCommitterTest, LostConnectionFailsLaterWritesFast) {
   start(1);
   database_.connection_down = true;
   WriteOp lost = addOf(41);
