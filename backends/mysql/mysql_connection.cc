@@ -173,6 +173,9 @@ void MysqlConnection::rollback() noexcept {
 
 ::sql::PreparedStatement& MysqlConnection::bind(const sql::Statement& statement,
                                                 std::span<const sql::SqlParam> params) {
+  // NOTE: every connection keeps each statement shape it used prepared on the server, which
+  // counts them against max_prepared_stmt_count (16382 by default) across all connections;
+  // many nodes with large pools may need that limit raised.
   auto found = prepared_.find(statement.name);
   if (found == prepared_.end()) {
     std::unique_ptr<::sql::PreparedStatement> prepared(
