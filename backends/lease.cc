@@ -27,14 +27,14 @@ std::string checkLifetime(const char* field, std::chrono::seconds lifetime) {
   return {};
 }
 
+std::string byteCount(size_t count) {
+  return std::to_string(count) + (count == 1 ? " byte" : " bytes");
+}
+
 std::string checkLength(const char* field, size_t length, size_t min, size_t max) {
-  if (length < min) {
-    return std::string(field) + " has " + std::to_string(length) + " bytes; the minimum is " +
-           std::to_string(min);
-  }
-  if (length > max) {
-    return std::string(field) + " has " + std::to_string(length) + " bytes; the maximum is " +
-           std::to_string(max);
+  if (length < min || length > max) {
+    return std::string(field) + " has " + byteCount(length) + "; expected " +
+           std::to_string(min) + " to " + byteCount(max);
   }
   return {};
 }
@@ -53,8 +53,8 @@ std::string validateCommonFields(const LeaseT& lease) {
     return checkLength("hwaddr", lease.hwaddr.bytes.size(), 0, kMaxHwAddrLength);
   }
   if (lease.hostname.size() > kMaxHostnameLength) {
-    return "hostname has " + std::to_string(lease.hostname.size()) +
-           " characters; the maximum is " + std::to_string(kMaxHostnameLength);
+    return "hostname has " + byteCount(lease.hostname.size()) + "; expected at most " +
+           byteCount(kMaxHostnameLength);
   }
   if (static_cast<uint32_t>(lease.state) > static_cast<uint32_t>(LeaseState::kRegistered)) {
     return "state " + std::to_string(static_cast<uint32_t>(lease.state)) +

@@ -103,10 +103,10 @@ inline constexpr int64_t kMaxLifetimeSeconds = 0xffffffff;  // lifetimes are 32-
 
 // Checks the rules above plus: lifetimes in [0, kMaxLifetimeSeconds], cltt not before 1970,
 // state and type within their enums, user_context empty or a JSON object. A DHCPv4 lease needs a
-// hardware address or a client identifier unless it is declined; a DHCPv6 lease needs a DUID, a
-// prefix length of 128 for kNa and kTa and of 1 to 128 for kPd. Returns an empty string for a
-// valid lease, else a message naming the field and the value ("hwaddr has 21 bytes; the maximum
-// is 20").
+// hardware address or a client identifier unless it is declined. A DHCPv6 lease needs a DUID,
+// and a prefix length of 128 for kNa and kTa or of 1 to 128 for kPd. Returns an empty string for
+// a valid lease, else a message naming the field and the value ("hwaddr has 21 bytes; expected
+// 0 to 20 bytes").
 std::string validateLease(const Lease4& lease);
 std::string validateLease(const Lease6& lease);
 

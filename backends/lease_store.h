@@ -165,7 +165,7 @@ class LeaseStore {
   // Returns the store's counters (failed writes, lost connections, ...) with their totals since
   // the store was opened, for the daemon to publish as statistics. Empty for a store that keeps
   // none. May be called from any thread.
-  virtual std::vector<StoreCounter> counters() const { return {}; }
+  virtual std::vector<StoreCounter> counterValues() const { return {}; }
 
   // Sets the function the store calls when its database connection is lost, recovered or given
   // up on; the daemon applies `on-fail` from it. Stores with no connection never call it.

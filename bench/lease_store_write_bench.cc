@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
     renewed.cltt += std::chrono::seconds(60);
     return table.update(renewed, &**stored).hasValue();
   });
-  for (const auto& [name, value] : store.counters()) {
+  for (const auto& [name, value] : store.counterValues()) {
     std::printf("  %s %lld\n", name.c_str(), static_cast<long long>(value));
   }
   return 0;

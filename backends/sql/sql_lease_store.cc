@@ -254,7 +254,7 @@ SqlStoreOptions sizeForWorkers(uint32_t worker_threads) {
   options.read_sessions = workers;
   // Writers block on their commit, so at most `workers` writes are queued. Several committers
   // keep transactions building while others wait for their commit. Four measured faster than
-  // two on MariaDB (about 6300 against 4600 adds/s with 64 writers, bench/README.md) and no
+  // two on MariaDB (about 6300 against 4600 adds/s with 64 writers, docs/benchmarks.md) and no
   // slower on PostgreSQL.
   options.committers = 4;
   options.max_batch = std::max<size_t>(workers, 16);

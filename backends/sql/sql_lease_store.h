@@ -45,7 +45,7 @@ class SqlLeaseStore : public LeaseStore {
   LeaseTable<Lease4>& leases4() override;
   LeaseTable<Lease6>& leases6() override;
   std::string describe() const override { return options_.description; }
-  std::vector<StoreCounter> counters() const override { return counters_.snapshot(); }
+  std::vector<StoreCounter> counterValues() const override { return counters_.snapshot(); }
   void setConnectionListener(ConnectionListener listener) override;
 
   ConnectionState connectionState() const { return supervisor_.state(); }

@@ -1,5 +1,5 @@
 // Failure and activity counters of one SQL lease store. The daemon reads them through
-// LeaseStore::counters() and publishes them as statistics under the names listed here.
+// LeaseStore::counterValues() and publishes them as statistics under the names listed here.
 #pragma once
 
 #include <atomic>

@@ -12,7 +12,10 @@ bool knownCommand(const std::string& command) {
 }
 
 std::string typeOf(const std::string& backend) {
-  return backend == "pgsql" ? "postgresql" : "mysql";
+  if (backend == "pgsql") {
+    return "postgresql";
+  }
+  return backend;  // "mysql" and "memfile" are their own lease-database types
 }
 
 std::optional<uint16_t> parsePort(const std::string& text) {
@@ -33,15 +36,16 @@ std::string adminUsage() {
          "  db-init       create the Leasehold lease schema in an empty database\n"
          "  db-upgrade    apply the schema migrations the database does not have yet\n"
          "  db-version    print the schema version of the database\n"
-         "  lease-import  copy leases from a Kea 2.2 lease database into the database\n"
-         "BACKEND is pgsql or mysql.\n"
+         "  lease-import  copy leases from a Kea 2.2 lease database or a Kea memfile lease file\n"
+         "BACKEND is pgsql or mysql; lease-import also writes to memfile (-n is then the lease\n"
+         "file, which holds one family).\n"
          "\n"
          "Connection options (as kea-admin's):\n"
          "  -h, --host HOST          database server host (default localhost)\n"
          "  -P, --port PORT          database server TCP port (default: the backend's)\n"
          "  -u, --user USER          database user\n"
          "  -p, --password PASSWORD  database password\n"
-         "  -n, --name NAME          database name (required)\n"
+         "  -n, --name NAME          database name, or memfile lease file (required)\n"
          "\n"
          "lease-import options:\n"
          "  --kea-backend pgsql|mysql  the Kea database to read; its connection options are\n"
@@ -62,9 +66,11 @@ Result<AdminOptions, std::string> parseAdminOptions(const std::vector<std::strin
     return makeUnexpected("unknown command \"" + options.command +
                           "\"; expected db-init, db-upgrade, db-version or lease-import");
   }
-  if (args.size() < 2 || (args[1] != "pgsql" && args[1] != "mysql")) {
+  const bool import = options.command == "lease-import";
+  if (args.size() < 2 ||
+      (args[1] != "pgsql" && args[1] != "mysql" && !(import && args[1] == "memfile"))) {
     return makeUnexpected("missing or unknown backend after " + options.command +
-                          "; expected pgsql or mysql");
+                          (import ? "; expected pgsql, mysql or memfile" : "; expected pgsql or mysql"));
   }
   options.backend = args[1];
   options.target.type = typeOf(options.backend);
@@ -138,7 +144,11 @@ Result<AdminOptions, std::string> parseAdminOptions(const std::vector<std::strin
   if (!options.v4 && !options.v6) {
     return makeUnexpected(std::string("-4 and -6 exclude each other"));
   }
-  if (options.command == "lease-import") {
+  if (import) {
+    if (options.backend == "memfile" && !options.kea_backend.empty() && options.v4 == options.v6) {
+      return makeUnexpected(std::string(
+          "a memfile lease file holds one family: pass -4 or -6 with --kea-backend"));
+    }
     if (options.kea_backend.empty() == options.input_file.empty()) {
       return makeUnexpected(std::string(
           "lease-import needs exactly one source: --kea-backend pgsql|mysql or -i FILE"));

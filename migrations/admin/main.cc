@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "backends/lease_store_registry.h"
+#include "backends/memfile/memfile_lease_store.h"
 #include "backends/mysql/mysql_connection.h"
 #include "backends/mysql/mysql_lease_store.h"
 #include "backends/postgres/pg_connection.h"
@@ -16,6 +17,7 @@
 #include "migrations/admin/admin_options.h"
 #include "migrations/admin/kea_lease_reader.h"
 #include "migrations/admin/lease_importer.h"
+#include "migrations/admin/memfile_source.h"
 #include "migrations/admin/progress_bar.h"
 #include "migrations/migrations.h"
 #include "migrations/migrator.h"
@@ -94,25 +96,67 @@ bool importFamily(KeaLeaseReader& reader, LeaseStore& target, size_t threads) {
   return summary.fatal.empty();
 }
 
-int importLeases(const AdminOptions& options) {
-  if (!options.input_file.empty()) {
-    // TODO: read Kea memfile lease files with the memfile backend's CSV reader once it is
-    // part of the build; until then only Kea lease databases can be imported.
-    std::cerr << "leasehold-admin: importing a memfile lease file (-i) is not available in "
-                 "this build; import from the Kea database with --kea-backend instead\n";
-    return 1;
+template <typename LeaseT>
+bool importFile(const std::string& path, LeaseStore& target, size_t threads) {
+  constexpr bool kV4 = std::is_same_v<LeaseT, Lease4>;
+  const char* what = kV4 ? "DHCPv4 leases" : "DHCPv6 leases";
+  auto contents = readLeaseFile<LeaseT>(path);
+  if (!contents) {
+    std::cerr << "leasehold-admin: " << contents.error() << "\n";
+    return false;
   }
+  ProgressBar progress(std::string("importing ") + what, contents->records.size());
+  LeaseImporter importer(target, threads, [&](uint64_t done) { progress.update(done); });
+  for (auto& record : contents->records) {
+    if (importer.stopped()) {
+      break;
+    }
+    importer.add(std::move(record));
+  }
+  const ImportSummary summary = importer.finish();
+  progress.finish();
+  std::cout << summary.describe(what);
+  return summary.fatal.empty();
+}
+
+int importLeases(const AdminOptions& options) {
+  // A memfile lease file holds one family; it decides which table is imported.
+  int file_family = 0;
+  if (!options.input_file.empty()) {
+    const auto family = leaseFileFamily(options.input_file);
+    if (!family) {
+      std::cerr << "leasehold-admin: " << family.error() << "\n";
+      return 1;
+    }
+    file_family = *family;
+    if ((file_family == 4 && !options.v4) || (file_family == 6 && !options.v6)) {
+      std::cerr << "leasehold-admin: " << options.input_file << " holds DHCPv" << file_family
+                << " leases, which -" << (file_family == 4 ? 6 : 4) << " excludes\n";
+      return 1;
+    }
+  }
+
   LeaseStoreRegistry registry;
   registerPostgresLeaseStore(registry);
   registerMysqlLeaseStore(registry);
+  registerMemfileLeaseStore(registry);
   DatabaseConfig target = options.target;
   target.worker_threads = static_cast<uint32_t>(options.threads);
+  target.family = file_family != 0 ? file_family : (options.v4 ? 4 : 6);
+  // The import writes to a store that no server has open, so compaction is left to the server.
+  target.lfc_interval = std::chrono::seconds(0);
   auto store = registry.open(target);
   if (!store) {
     std::cerr << "leasehold-admin: " << store.error().message << "\n";
     return 1;
   }
 
+  if (file_family == 4) {
+    return importFile<Lease4>(options.input_file, **store, options.threads) ? 0 : 1;
+  }
+  if (file_family == 6) {
+    return importFile<Lease6>(options.input_file, **store, options.threads) ? 0 : 1;
+  }
   auto source = connect(options.kea_backend, options.kea);
   KeaLeaseReader reader(*source);
   bool complete = true;

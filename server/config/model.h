@@ -70,6 +70,8 @@ struct ClientClass {
   std::string boot_file_name;
   std::optional<Triplet> valid_lifetime;
   std::optional<Triplet> preferred_lifetime;  // DHCPv6 only
+  std::optional<seconds> offer_lifetime;      // DHCPv4 only
+  nlohmann::json user_context;
 };
 
 struct InterfacesConfig {
@@ -109,6 +111,11 @@ struct ControlSocketConfig {
   struct Client {
     std::string user;
     std::string password;
+    // Kea's hidden credentials: files whose contents are the user id, the password, or
+    // "user:password" when only password_file is set. Paths are already joined with the
+    // authentication `directory`; the control channel reads them when it starts.
+    std::string user_file;
+    std::string password_file;
   };
   std::string realm;
   std::vector<Client> clients;
@@ -143,7 +150,9 @@ struct SubnetCommon {
   double t1_percent = 0.5;
   double t2_percent = 0.875;
   OptionList options;  // this subnet's own option-data
-  std::string client_class;  // only members may use the subnet; empty means everyone
+  // Only members of one of these classes may use the subnet; empty means everyone. Kea 2.x
+  // configures one class as `client-class`, Kea 3.x a list as `client-classes`.
+  std::vector<std::string> client_classes;
   std::vector<std::string> require_client_classes;
   bool reservations_global = false;
   bool reservations_in_subnet = true;
@@ -172,7 +181,7 @@ struct Pool4 {
   IPv4Address first;
   IPv4Address last;
   OptionList options;
-  std::string client_class;
+  std::vector<std::string> client_classes;  // as in SubnetCommon
   std::vector<std::string> require_client_classes;
   uint32_t pool_id = 0;
   nlohmann::json user_context;
@@ -203,7 +212,9 @@ struct SharedNetwork4 {
   OptionList options;
   std::string interface;
   std::vector<IPv4Address> relay_addresses;
-  std::string client_class;
+  std::vector<std::string> client_classes;  // as in SubnetCommon
+  std::vector<std::string> require_client_classes;
+  nlohmann::json user_context;
 };
 
 struct DhcpCommon {
@@ -223,6 +234,15 @@ struct DhcpCommon {
   std::string server_tag;
   size_t statistic_default_sample_count = 20;
   seconds statistic_default_sample_age{0};
+  bool ip_reservations_unique = true;  // false lets reservations in a subnet share an address
+  // sanity-checks: what to do with lease file rows whose subnet does not fit.
+  std::string lease_checks = "warn";       // none, warn, fix, fix-del or del
+  std::string extended_info_checks = "fix";  // none, fix, strict or pedantic
+  // compatibility: workarounds for clients and relays that break the RFCs.
+  bool lenient_option_parsing = false;
+  bool ignore_dhcp_server_identifier = false;  // DHCPv4 only
+  bool ignore_rai_link_selection = false;      // DHCPv4 only
+  bool exclude_first_last_24 = false;          // DHCPv4 only
   bool lease_cmds_hook = false;  // libdhcp_lease_cmds.so listed in hooks-libraries
   bool stat_cmds_hook = false;   // libdhcp_stat_cmds.so listed in hooks-libraries
   // The configuration as loaded (includes expanded, comments removed): the daemon's object
@@ -254,6 +274,7 @@ struct Reservation6 {
   std::vector<uint8_t> identifier;
   std::vector<IPv6Address> ip_addresses;
   std::vector<IPv6Prefix> prefixes;
+  std::vector<IPv6Prefix> excluded_prefixes;  // pd-exclude per reserved prefix, same order
   std::string hostname;
   OptionList options;
   std::vector<std::string> client_classes;
@@ -269,7 +290,7 @@ struct Pool6 {
   uint8_t delegated_length = 128;  // PD: length of each delegated prefix
   std::optional<IPv6Prefix> excluded_prefix;
   OptionList options;
-  std::string client_class;
+  std::vector<std::string> client_classes;  // as in SubnetCommon
   std::vector<std::string> require_client_classes;
   uint32_t pool_id = 0;
   nlohmann::json user_context;
@@ -285,6 +306,7 @@ struct Subnet6 : SubnetCommon {
   std::vector<uint8_t> interface_id;
   Triplet preferred_lifetime;
   bool rapid_commit = false;
+  std::string pd_allocator = "iterative";
   std::vector<Reservation6> reservations;
 
   const Pool6* findPool(LeaseType type, const IPv6Address& address) const;
@@ -297,8 +319,10 @@ struct SharedNetwork6 {
   std::string interface;
   std::vector<uint8_t> interface_id;
   std::vector<IPv6Address> relay_addresses;
-  std::string client_class;
+  std::vector<std::string> client_classes;  // as in SubnetCommon
+  std::vector<std::string> require_client_classes;
   bool rapid_commit = false;
+  nlohmann::json user_context;
 };
 
 // `server-id`: how the server's DUID is made and where it is kept.

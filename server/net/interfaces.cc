@@ -8,6 +8,7 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <map>
 
 namespace leasehold::net {
@@ -108,6 +109,42 @@ InterfaceSelector parseInterfaceSelector(std::string_view entry) {
     selector.address = std::string(entry.substr(slash + 1));
   }
   return selector;
+}
+
+Result<std::vector<SelectedInterface>, std::string> selectInterfaces(
+    const std::vector<std::string>& entries, const std::vector<NetworkInterface>& all) {
+  std::vector<SelectedInterface> selected;
+  auto add = [&](const NetworkInterface& interface, std::optional<std::string> address) {
+    for (auto& existing : selected) {
+      if (existing.interface.index == interface.index) {
+        if (address) {
+          existing.address = std::move(address);
+        }
+        return;
+      }
+    }
+    selected.push_back(SelectedInterface{interface, std::move(address)});
+  };
+  for (const auto& entry : entries) {
+    const InterfaceSelector selector = parseInterfaceSelector(entry);
+    if (selector.name == "*") {
+      for (const auto& interface : all) {
+        if (!interface.loopback && interface.up) {
+          add(interface, std::nullopt);
+        }
+      }
+      continue;
+    }
+    const NetworkInterface* found = findInterface(all, selector.name);
+    if (found == nullptr) {
+      return makeUnexpected("interface \"" + selector.name + "\" from interfaces-config not found");
+    }
+    add(*found, selector.address);
+  }
+  std::sort(selected.begin(), selected.end(), [](const auto& a, const auto& b) {
+    return a.interface.index < b.interface.index;
+  });
+  return selected;
 }
 
 }  // namespace leasehold::net

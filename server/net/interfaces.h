@@ -38,4 +38,16 @@ struct InterfaceSelector {
 };
 InterfaceSelector parseInterfaceSelector(std::string_view entry);
 
+// An interface chosen by interfaces-config, with the address its entry named, if any.
+struct SelectedInterface {
+  NetworkInterface interface;
+  std::optional<std::string> address;
+};
+
+// Resolves interfaces-config entries against `all`: "*" picks every interface that is up and
+// not loopback. Each interface appears once, in index order. An unknown name is an error
+// naming it.
+Result<std::vector<SelectedInterface>, std::string> selectInterfaces(
+    const std::vector<std::string>& entries, const std::vector<NetworkInterface>& all);
+
 }  // namespace leasehold::net

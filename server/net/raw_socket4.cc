@@ -54,6 +54,9 @@ Result<int, std::string> openRawSocket4(int interface_index, uint16_t server_por
   // Our own replies to relays also go to the server port; do not read them back.
   const int one = 1;
   setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+  // Auxiliary data says whether the kernel left the UDP checksum for an offload (traffic
+  // from a local socket over veth), in which case the checksum field is not final.
+  setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one);
   const int buffer_bytes = 4 * 1024 * 1024;
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof buffer_bytes);
 
@@ -71,17 +74,33 @@ Result<int, std::string> openRawSocket4(int interface_index, uint16_t server_por
 
 RawReceive receiveRawFrame4(int fd, Received4& out) {
   sockaddr_ll source{};
-  socklen_t source_length = sizeof source;
-  const ssize_t size = recvfrom(fd, out.data.data(), out.data.size(), MSG_DONTWAIT | MSG_TRUNC,
-                                reinterpret_cast<sockaddr*>(&source), &source_length);
+  iovec vector{out.data.data(), out.data.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(tpacket_auxdata))];
+  msghdr message{};
+  message.msg_name = &source;
+  message.msg_namelen = sizeof source;
+  message.msg_iov = &vector;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  const ssize_t size = recvmsg(fd, &message, MSG_DONTWAIT | MSG_TRUNC);
   if (size < 0) {
     return RawReceive::kEmpty;
   }
   if (source.sll_pkttype == PACKET_OUTGOING || static_cast<size_t>(size) > out.data.size()) {
     return RawReceive::kSkipped;
   }
-  const auto frame =
-      packet::parseUdp4Frame(std::span<const uint8_t>(out.data.data(), static_cast<size_t>(size)));
+  bool checksum_final = true;
+  for (cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr;
+       header = CMSG_NXTHDR(&message, header)) {
+    if (header->cmsg_level == SOL_PACKET && header->cmsg_type == PACKET_AUXDATA) {
+      tpacket_auxdata auxdata;
+      std::memcpy(&auxdata, CMSG_DATA(header), sizeof auxdata);
+      checksum_final = (auxdata.tp_status & TP_STATUS_CSUMNOTREADY) == 0;
+    }
+  }
+  const auto frame = packet::decodeFrame4(
+      std::span<const uint8_t>(out.data.data(), static_cast<size_t>(size)), checksum_final);
   if (!frame) {
     return RawReceive::kSkipped;
   }
@@ -99,15 +118,18 @@ RawReceive receiveRawFrame4(int fd, Received4& out) {
 
 bool sendRawFrame4(int fd, int interface_index, const std::array<uint8_t, 6>& source_mac,
                    const Destination4& destination, std::span<const uint8_t> payload) {
-  packet::Udp4FrameHeader header;
+  packet::Frame4 header;
   header.source_mac = source_mac;
   header.destination_mac = destination.mac;
   header.source_address = destination.source;
   header.destination_address = destination.address;
   header.source_port = destination.source_port;
   header.destination_port = destination.port;
+  header.payload = payload;
   thread_local std::vector<uint8_t> frame;
-  packet::buildUdp4Frame(header, payload, frame);
+  if (!packet::encodeFrame4(header, frame)) {
+    return false;
+  }
 
   sockaddr_ll target{};
   target.sll_family = AF_PACKET;

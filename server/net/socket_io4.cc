@@ -4,8 +4,6 @@
 #include <linux/filter.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -63,47 +61,31 @@ Result<int, std::string> openUdpSocket(uint16_t port, bool drop_all) {
   return fd;
 }
 
-// Picks the interfaces that `entries` select.
-Result<std::vector<NetworkInterface>, std::string> selectInterfaces(
+// Picks the interfaces that `entries` select, keeping only the IPv4 address an entry names.
+Result<std::vector<NetworkInterface>, std::string> selectInterfaces4(
     const std::vector<std::string>& entries) {
   auto all = listInterfaces();
   if (!all) {
     return makeUnexpected(all.error());
   }
-  std::vector<NetworkInterface> selected;
-  for (const auto& entry : entries) {
-    const InterfaceSelector selector = parseInterfaceSelector(entry);
-    if (selector.name == "*") {
-      for (const auto& interface : *all) {
-        if (!interface.loopback && interface.up) {
-          selected.push_back(interface);
-        }
-      }
-      continue;
-    }
-    const NetworkInterface* found = findInterface(*all, selector.name);
-    if (found == nullptr) {
-      return makeUnexpected("interface \"" + selector.name + "\" from interfaces-config not found");
-    }
-    NetworkInterface interface = *found;
-    if (selector.address) {
-      const auto wanted = IPv4Address::parse(*selector.address);
+  auto selected = selectInterfaces(entries, *all);
+  if (!selected) {
+    return makeUnexpected(selected.error());
+  }
+  std::vector<NetworkInterface> interfaces;
+  for (auto& [interface, address] : *selected) {
+    if (address) {
+      const auto wanted = IPv4Address::parse(*address);
       std::erase_if(interface.ipv4, [&](const IPv4Prefix& prefix) {
         return !wanted || prefix.address != *wanted;
       });
       if (interface.ipv4.empty()) {
-        return makeUnexpected("interface \"" + selector.name + "\" has no address " +
-                              *selector.address);
+        return makeUnexpected("interface \"" + interface.name + "\" has no address " + *address);
       }
     }
-    selected.push_back(std::move(interface));
+    interfaces.push_back(std::move(interface));
   }
-  std::sort(selected.begin(), selected.end(),
-            [](const auto& a, const auto& b) { return a.index < b.index; });
-  selected.erase(std::unique(selected.begin(), selected.end(),
-                             [](const auto& a, const auto& b) { return a.index == b.index; }),
-                 selected.end());
-  return selected;
+  return interfaces;
 }
 
 }  // namespace
@@ -112,16 +94,14 @@ Result<std::unique_ptr<SocketIo4>, std::string> SocketIo4::open(const SocketIo4O
   std::unique_ptr<SocketIo4> io(new SocketIo4());
   io->options_ = options;
 
-  auto served = selectInterfaces(options.interfaces);
+  auto served = selectInterfaces4(options.interfaces);
   if (!served) {
     return makeUnexpected(served.error());
   }
   io->served_ = std::move(*served);
 
-  io->epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  io->wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (io->epoll_fd_ < 0 || io->wake_fd_ < 0) {
-    return makeUnexpected(systemError("epoll/eventfd setup failed"));
+  if (auto opened = io->waits_.open(); !opened) {
+    return makeUnexpected(opened.error());
   }
 
   auto udp = openUdpSocket(options.server_port, options.raw && !io->served_.empty());
@@ -140,19 +120,13 @@ Result<std::unique_ptr<SocketIo4>, std::string> SocketIo4::open(const SocketIo4O
     }
   }
 
-  auto watch = [&](int fd, uint64_t tag) {
-    epoll_event event{};
-    event.events = EPOLLIN;
-    event.data.u64 = tag;
-    return epoll_ctl(io->epoll_fd_, EPOLL_CTL_ADD, fd, &event) == 0;
-  };
-  // Tags: 0 = wake-up, 1 = UDP socket, 2 + i = raw socket i.
-  bool watched = watch(io->wake_fd_, 0) && watch(io->udp_fd_, 1);
-  for (size_t i = 0; i < io->raw_sockets_.size(); ++i) {
-    watched = watched && watch(io->raw_sockets_[i].fd, 2 + i);
+  // Tags: 0 = the UDP socket, 1 + i = raw socket i.
+  auto watched = io->waits_.watch(io->udp_fd_, 0);
+  for (size_t i = 0; watched && i < io->raw_sockets_.size(); ++i) {
+    watched = io->waits_.watch(io->raw_sockets_[i].fd, 1 + i);
   }
   if (!watched) {
-    return makeUnexpected(systemError("epoll_ctl failed"));
+    return makeUnexpected(watched.error());
   }
   return io;
 }
@@ -161,18 +135,12 @@ SocketIo4::~SocketIo4() {
   for (const auto& raw : raw_sockets_) {
     close(raw.fd);
   }
-  for (int fd : {udp_fd_, epoll_fd_, wake_fd_}) {
-    if (fd >= 0) {
-      close(fd);
-    }
+  if (udp_fd_ >= 0) {
+    close(udp_fd_);
   }
 }
 
-void SocketIo4::wake() {
-  const uint64_t one = 1;
-  // The counter stays non-zero, so every waiter (level-triggered) sees it.
-  [[maybe_unused]] const auto written = write(wake_fd_, &one, sizeof one);
-}
+void SocketIo4::wake() { waits_.wake(); }
 
 const NetworkInterface* SocketIo4::servedInterface(int index) const {
   for (const auto& interface : served_) {
@@ -187,18 +155,14 @@ size_t SocketIo4::receive(std::span<Received4> batch, std::chrono::milliseconds 
   if (batch.empty()) {
     return 0;
   }
-  epoll_event events[4];
-  const int ready = epoll_wait(epoll_fd_, events, 4, static_cast<int>(timeout.count()));
+  uint64_t tags[4];
+  const size_t ready = waits_.wait(tags, 4, timeout);
   size_t filled = 0;
-  for (int i = 0; i < ready && filled < batch.size(); ++i) {
-    const uint64_t tag = events[i].data.u64;
-    if (tag == 0) {
-      return filled;
-    }
-    if (tag == 1) {
+  for (size_t i = 0; i < ready && filled < batch.size(); ++i) {
+    if (tags[i] == 0) {
       filled += receiveUdp(batch.subspan(filled));
     } else {
-      filled += receiveRaw(raw_sockets_[tag - 2], batch.subspan(filled));
+      filled += receiveRaw(raw_sockets_[tags[i] - 1], batch.subspan(filled));
     }
   }
   return filled;
@@ -244,8 +208,9 @@ size_t SocketIo4::receiveUdp(std::span<Received4> batch) {
         in_pktinfo info;
         std::memcpy(&info, CMSG_DATA(control), sizeof info);
         out.transport.interface_index = info.ipi_ifindex;
+        // The header's destination: tells broadcast from unicast queries.
         out.transport.local_address =
-            IPv4Address::fromBytes({reinterpret_cast<const uint8_t*>(&info.ipi_spec_dst), 4});
+            IPv4Address::fromBytes({reinterpret_cast<const uint8_t*>(&info.ipi_addr), 4});
       }
     }
     const NetworkInterface* interface = servedInterface(out.transport.interface_index);

@@ -21,6 +21,7 @@
 #include "backends/result.h"
 #include "server/net/interfaces.h"
 #include "server/net/packet_io4.h"
+#include "server/net/wait_set.h"
 
 namespace leasehold::net {
 
@@ -61,8 +62,7 @@ class SocketIo4 final : public PacketIo4 {
   std::vector<NetworkInterface> served_;
   int udp_fd_ = -1;
   std::vector<RawSocket> raw_sockets_;
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;
+  WaitSet waits_;
 };
 
 }  // namespace leasehold::net

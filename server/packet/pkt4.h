@@ -1,7 +1,7 @@
 // DHCPv4 messages (RFC 2131/2132): the decoded form, the decoder and the encoder.
 //
 // The decoder never throws and never reads past its input: anything malformed comes back as a
-// DecodeError whose code names the statistic it counts against.
+// DecodeError whose code names the fault.
 #pragma once
 
 #include <array>
@@ -14,6 +14,7 @@
 #include "backends/address.h"
 #include "backends/lease.h"
 #include "backends/result.h"
+#include "server/packet/decode_error.h"
 #include "server/packet/option_list.h"
 
 namespace leasehold::packet {
@@ -96,10 +97,12 @@ struct Pkt4 {
   std::array<uint8_t, 64> sname{};
   std::array<uint8_t, 128> file{};
   // Options in order of first appearance. The decoder has already concatenated split options
-  // (RFC 3396) and merged options carried in `file` and `sname` (option overload, 52).
+  // (RFC 3396) and merged options carried in `file` and `sname` (option overload, 52), so each
+  // code appears once. Pad, end and the overload option itself are not kept, and a `file` or
+  // `sname` field that carried options is left zeroed.
   OptionList options;
 
-  // Where the packet came from and arrived; filled by the socket layer, not the decoder.
+  // Source and destination of the packet, filled by the socket layer, not the decoder.
   struct Transport {
     IPv4Address remote_address;
     uint16_t remote_port = 0;
@@ -118,34 +121,30 @@ struct Pkt4 {
   bool relayed() const { return !giaddr.isZero(); }
   // Returns the IPv4 address carried in a 4-byte option (50, 54, 118), or nullopt.
   std::optional<IPv4Address> addressOption(uint8_t code) const;
-  // Returns a sub-option of the relay agent information option, or nullopt.
-  std::optional<std::vector<uint8_t>> relayAgentSubOption(uint8_t sub_code) const;
+  // Returns the first sub-option `sub_code` of the relay agent information option, or nullopt
+  // when either is absent or option 82 is malformed. The span is valid until `options` is next
+  // modified.
+  std::optional<std::span<const uint8_t>> relayAgentSubOption(uint8_t sub_code) const;
   // sname and file as text up to the first NUL.
   std::string serverHostname() const;
   std::string bootFileName() const;
 };
 
-struct DecodeError {
-  enum class Code {
-    kTruncated,         // shorter than the fixed header, or an option runs past the end
-    kBadMagicCookie,
-    kBadHardwareLength,  // hlen above 16
-    kBadOption,         // an option whose length breaks its own rules (named in `detail`)
-    kNotBootRequest,    // op is not BOOTREQUEST (a server ignores replies)
-    kNoMessageType,     // option 53 missing or of the wrong size
-  };
-  Code code;
-  std::string detail;
-};
-
-// Decodes a DHCPv4 message from a UDP payload.
+// Decodes a DHCPv4 message (a BOOTREQUEST or a BOOTREPLY) from a UDP payload. Besides the
+// framing, it checks the options the server reads as numbers or addresses: 53 must be one byte,
+// 50, 51, 54, 58, 59 and 118 four bytes, 57 two bytes, and the sub-options of 82 must fit in it.
+// NOTE: a message without option 53 is rejected, so plain BOOTP clients are not served.
+// Thread-safe; allocates the option list's two buffers and nothing per option.
 Result<Pkt4, DecodeError> decodePkt4(std::span<const uint8_t> bytes);
 
 // Encodes `packet` into `out` (replacing its contents): fixed header, magic cookie, options
 // in list order with options longer than 255 bytes split (RFC 3396), the end option, and
 // padding up to kPkt4MinimumSize. When the options do not fit in `max_size` bytes, they
-// spill into `file` and `sname` (option overload); options that still do not fit are left out
-// and counted in the return value.
+// spill into `file` and `sname` (option overload, 52), but only into a field that is all zero
+// in `packet`. Each option goes whole into the first area with room for it. Options that
+// still do not fit are left out and counted in the return value, as are options the list must
+// not hold (pad, end, overload and codes above 255). A `max_size` below kPkt4MinimumSize counts
+// as kPkt4MinimumSize.
 size_t encodePkt4(const Pkt4& packet, std::vector<uint8_t>& out, size_t max_size = 1500);
 
 }  // namespace leasehold::packet

@@ -1,5 +1,5 @@
 // DHCPv6 messages (RFC 8415): the decoded form with its relay chain, the decoder and the
-// encoder. Like the DHCPv4 codec, the decoder never throws and never reads past its input.
+// encoder. Like the DHCPv4 codec, the decoders never throw and never read past their input.
 #pragma once
 
 #include <cstdint>
@@ -10,8 +10,8 @@
 
 #include "backends/address.h"
 #include "backends/result.h"
+#include "server/packet/decode_error.h"
 #include "server/packet/option_list.h"
-#include "server/packet/pkt4.h"  // DecodeError
 
 namespace leasehold::packet {
 
@@ -70,6 +70,13 @@ enum class StatusCode6 : uint16_t {
   kNoPrefixAvail = 6,
 };
 
+// Maximum number of relay layers the decoder unwraps. RFC 8415's default HOP_COUNT_LIMIT is 8,
+// and this larger bound still keeps a hostile message to a few dozen allocations.
+inline constexpr size_t kMaxRelayDepth6 = 32;
+
+// Size of the fixed part of a relay message: type, hop count, link and peer addresses.
+inline constexpr size_t kRelayHeaderSize6 = 34;
+
 // One relay agent hop, outermost first in Pkt6::relays.
 struct RelayInfo6 {
   uint8_t hop_count = 0;
@@ -121,23 +128,41 @@ struct IaPrefix6 {
   OptionList options;
 };
 
-// Decodes a DHCPv6 message from a UDP payload, unwrapping RELAY-FORW layers (at most 32).
+// Decodes a DHCPv6 message from a UDP payload, unwrapping RELAY-FORW (or RELAY-REPL) layers,
+// at most kMaxRelayDepth6. Besides the framing, it checks the client's message: every IA_NA,
+// IA_TA and IA_PD, and every IAADDR and IAPREFIX inside them, must be long enough for its fixed
+// fields and contain well-formed options. Elapsed time must be 2 bytes, preference 1 byte, the
+// option request option of even length and a status code at least 2 bytes. In relay layers, a
+// remote-id must contain its 4-byte enterprise number. The hop count is not checked.
+// Thread-safe. Allocates per relay layer, never per option.
 Result<Pkt6, DecodeError> decodePkt6(std::span<const uint8_t> bytes);
-// Decodes a run of DHCPv6 options (the payload of an option that carries options).
+// Decodes a run of DHCPv6 options (the payload of an option that carries options). Checks only
+// the option framing.
 Result<OptionList, DecodeError> decodeOptions6(std::span<const uint8_t> bytes);
+// Decodes the payload of the IA_NA, IA_TA or IA_PD option named by `option_code`.
 Result<Ia6, DecodeError> decodeIa6(uint16_t option_code, std::span<const uint8_t> payload);
 Result<IaAddress6, DecodeError> decodeIaAddress6(std::span<const uint8_t> payload);
 Result<IaPrefix6, DecodeError> decodeIaPrefix6(std::span<const uint8_t> payload);
+
+// Replace `out` with the option payload of `ia`, `address` or `prefix` (fixed fields, then the
+// nested options), ready for OptionList::add() under the matching option code.
+void encodeIa6(const Ia6& ia, std::vector<uint8_t>& out);
+void encodeIaAddress6(const IaAddress6& address, std::vector<uint8_t>& out);
+void encodeIaPrefix6(const IaPrefix6& prefix, std::vector<uint8_t>& out);
 
 // Writes DHCPv6 options (2-byte code, 2-byte length) into a buffer, including options that
 // nest other options.
 class OptionWriter6 {
  public:
   explicit OptionWriter6(std::vector<uint8_t>& out) : out_(out) {}
+  // REQUIRES: payload.size() <= 65535, the most an option length field holds.
   void add(uint16_t code, std::span<const uint8_t> payload);
+  // Writes every option of `options` in order. REQUIRES: no payload above 65535 bytes.
+  void addAll(const OptionList& options);
   // Starts an option whose payload the caller writes next; returns a marker for close().
   size_t open(uint16_t code);
-  // Fills in the length of the option opened at `marker`.
+  // Fills in the length of the option opened at `marker`. REQUIRES: the payload written since
+  // open() is at most 65535 bytes.
   void close(size_t marker);
   void appendBytes(std::span<const uint8_t> bytes);
   void appendUint8(uint8_t value);
@@ -148,9 +173,12 @@ class OptionWriter6 {
   std::vector<uint8_t>& out_;
 };
 
-// Encodes `reply` into `out`: the message itself, then wrapped in one RELAY-REPL per entry of
-// `reply.relays` (innermost last in the vector is wrapped first), each carrying its relay's
-// options (interface-id and the like) as given.
-void encodePkt6(const Pkt6& reply, std::vector<uint8_t>& out);
+// Encodes `reply` into `out`, replacing its contents. The message is wrapped in one RELAY-REPL
+// per entry of `reply.relays`, starting with the innermost (the last in the vector). Each layer
+// carries its relay's options (interface-id and the like) as given, then the relay message.
+// A relay message option (9) in a relay's list is skipped, since the encoder writes its own.
+// Returns false, leaving `out` empty, when an option payload or a relay message would exceed
+// the 65535 bytes an option length field holds; such a reply would not fit in a UDP datagram.
+bool encodePkt6(const Pkt6& reply, std::vector<uint8_t>& out);
 
 }  // namespace leasehold::packet

@@ -72,6 +72,8 @@ class DaemonTest(SystemTestCase):
         self.assertTrue(in_range(first.yiaddr, FIRST_POOL))
 
         # A file that does not parse must leave the running configuration in place.
+        # NOTE: nothing shows when the server has handled this SIGHUP, so if it were still
+        # pending when the next one arrives, the two could merge and the bad file go unread.
         with open(self.server.config_path, "w") as out:
             out.write('{"Dhcp4": ')
         self.server.reload()

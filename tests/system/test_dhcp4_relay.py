@@ -35,10 +35,11 @@ class Dhcp4RelayTest(SystemTestCase):
 
         offers = result.exchange("DISCOVER-OFFER")
         acks = result.exchange("REQUEST-ACK")
-        self.assertEqual(offers.sent, EXCHANGES)
-        self.assertEqual(offers.received, EXCHANGES, result.output)
-        self.assertEqual(acks.sent, EXCHANGES)
-        self.assertEqual(acks.received, EXCHANGES, result.output)
+        # perfdhcp checks -n only after sending a batch, so it may send one or two more.
+        self.assertGreaterEqual(offers.sent, EXCHANGES, result.output)
+        self.assertEqual(offers.received, offers.sent, result.output)
+        self.assertEqual(acks.sent, offers.sent, result.output)
+        self.assertEqual(acks.received, offers.sent, result.output)
         self.assertEqual(offers.rejected_leases + acks.rejected_leases, 0, result.output)
         self.assertEqual(acks.non_unique_addresses, 0, result.output)
         self.assertEqual(result.returncode, 0, result.output)

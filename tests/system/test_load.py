@@ -1,7 +1,9 @@
 """perfdhcp completes thousands of DHCPv4 and DHCPv6 exchanges at a moderate rate, losing none.
 
-The rate (500 exchanges/s) is far below what Kea 2.2 sustains on two cores, so a loss here
-points at the server, not at the machine. Each run is bounded by -n.
+The rate is 250 exchanges/s, which Kea 2.2 sustains here with most of a core to spare. A
+server starved of CPU by other processes can still overflow its socket buffer, so a failure
+message includes the server namespace's UDP receive-buffer drop count. Each run is bounded
+by -n.
 """
 
 import unittest
@@ -9,8 +11,8 @@ import unittest
 from harness import leases, netns, perfdhcp, server
 from harness.testcase import SystemTestCase
 
-EXCHANGES = 5000
-RATE = 500
+EXCHANGES = 4000
+RATE = 250
 # -R far above -n: (nearly) every exchange is a new client and so a new lease. -d 5 gives
 # each reply 5 s before perfdhcp counts it lost, so a loaded machine's scheduling delays do
 # not count as losses; -W 2 s keeps perfdhcp listening for the last replies.
@@ -20,11 +22,16 @@ PERFDHCP_TIMEOUT = 180
 
 class LoadTest(SystemTestCase):
 
-    def assert_no_loss(self, result, first, second):
+    def assert_no_loss(self, result, first, second, link):
+        buffer_drops = link.server.udp_receive_errors()
+        result.output += f"\nserver namespace UDP receive-buffer drops: {buffer_drops}\n"
+        # perfdhcp checks -n only after sending a batch, so it may send one or two more.
+        initiated = result.exchange(first).sent
+        self.assertGreaterEqual(initiated, EXCHANGES, result.output)
         for name in (first, second):
             stats = result.exchange(name)
-            self.assertEqual(stats.sent, EXCHANGES, f"{name}:\n{result.output}")
-            self.assertEqual(stats.received, EXCHANGES, f"{name}:\n{result.output}")
+            self.assertEqual(stats.sent, initiated, f"{name}:\n{result.output}")
+            self.assertEqual(stats.received, initiated, f"{name}:\n{result.output}")
             self.assertEqual(stats.drops, 0, f"{name}:\n{result.output}")
             self.assertEqual(stats.rejected_leases, 0, f"{name}:\n{result.output}")
             self.assertEqual(stats.non_unique_addresses, 0, f"{name}:\n{result.output}")
@@ -41,7 +48,7 @@ class LoadTest(SystemTestCase):
         result = perfdhcp.run(link.client, ["-4", "-l", netns.RELAY_V4, *COMMON_ARGS,
                                             netns.SERVER_V4], timeout=PERFDHCP_TIMEOUT)
 
-        self.assert_no_loss(result, "DISCOVER-OFFER", "REQUEST-ACK")
+        self.assert_no_loss(result, "DISCOVER-OFFER", "REQUEST-ACK", link)
         active = leases.read_lease_file(dhcp_server.lease_file, 4).active()
         # Random client choice repeats a few of the 10**6 clients; each repeat renews a lease.
         self.assertGreaterEqual(len(active), EXCHANGES * 99 // 100)
@@ -61,7 +68,7 @@ class LoadTest(SystemTestCase):
                                             "-e", "address-and-prefix", *COMMON_ARGS],
                               timeout=PERFDHCP_TIMEOUT)
 
-        self.assert_no_loss(result, "SOLICIT-ADVERTISE", "REQUEST-REPLY")
+        self.assert_no_loss(result, "SOLICIT-ADVERTISE", "REQUEST-REPLY", link)
         active = leases.read_lease_file(dhcp_server.lease_file, 6).active()
         addresses = [lease for lease in active if lease.lease_type == leases.LEASE_TYPE_NA]
         prefixes = [lease for lease in active if lease.lease_type == leases.LEASE_TYPE_PD]

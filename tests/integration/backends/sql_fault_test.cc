@@ -173,7 +173,7 @@ TEST_P(SqlFaultTest, CrashMidLoadLosesNoAcknowledgedWrite) {
   }
   EXPECT_GE(acknowledged.size(), after_recovery_target);
   EXPECT_EQ(other_errors.load(), 0);
-  const auto counters = store.counters();
+  const auto counters = store.counterValues();
   const auto value = [&](const std::string& name) {
     for (const auto& [counter, count] : counters) {
       if (counter == name) {
@@ -206,7 +206,7 @@ TEST_P(SqlFaultTest, GivesUpAfterMaxReconnectTries) {
   // Once given up, calls fail at once without touching the network.
   EXPECT_EQ((*opened)->leases4().get(IPv4Address(0x0a000001)).error().code,
             StoreError::Code::kUnavailable);
-  for (const auto& [name, count] : (*opened)->counters()) {
+  for (const auto& [name, count] : (*opened)->counterValues()) {
     if (name == "lease-db-reconnect-attempts") {
       EXPECT_EQ(count, 2);
     }

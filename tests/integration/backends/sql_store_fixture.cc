@@ -62,7 +62,7 @@ void SqlStoreTest::reopen(const DatabaseConfig& config) {
 }
 
 int64_t SqlStoreTest::counter(const std::string& name) const {
-  for (const auto& [counter_name, value] : store_->counters()) {
+  for (const auto& [counter_name, value] : store_->counterValues()) {
     if (counter_name == name) {
       return value;
     }

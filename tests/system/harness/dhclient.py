@@ -112,15 +112,15 @@ class DhClient:
         client right after a BOUND event would otherwise leave it with no lease to release
         or to request again.
         """
-        wanted = [event[key] for event in events
+        expected = [event[key] for event in events
                   for key in ("new_ip_address", "new_ip6_address", "new_ip6_prefix") if key in event]
-        if not wanted:
+        if not expected:
             return True
         if not os.path.exists(self.lease_file):
             return False
         with open(self.lease_file, errors="replace") as leases:
             text = leases.read()
-        return all(value in text for value in wanted)
+        return all(value in text for value in expected)
 
     def stop(self):
         """Stop the running dhclient by its PID, without releasing its lease."""

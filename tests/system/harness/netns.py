@@ -91,6 +91,22 @@ class Namespace:
                 f"{result.stderr.strip()}")
         return result
 
+    def udp_receive_errors(self):
+        """Return the namespace's count of UDP datagrams dropped for a full receive buffer.
+
+        A server starved of CPU lets its socket buffer overflow, so a lost packet with this
+        count raised points at the machine's load rather than at the server's logic.
+        """
+        total = 0
+        snmp = self.run("cat", "/proc/net/snmp", "/proc/net/snmp6").stdout.splitlines()
+        for number, line in enumerate(snmp):
+            if line.startswith("Udp: ") and number + 1 < len(snmp) and "RcvbufErrors" in line:
+                names, values = line.split()[1:], snmp[number + 1].split()[1:]
+                total += int(dict(zip(names, values)).get("RcvbufErrors", 0))
+            elif line.startswith("Udp6RcvbufErrors"):
+                total += int(line.split()[1])
+        return total
+
     def socket(self, family, kind, proto=0):
         """Create a socket that belongs to this namespace.
 
@@ -118,12 +134,15 @@ class Link:
 
     def __init__(self, relay=False):
         remove_stale_namespaces()
-        tag = f"{os.getpid()}-{next(_counter)}"
+        number = next(_counter)
+        tag = f"{os.getpid()}-{number}"
         self.server = Namespace(f"{NAMESPACE_PREFIX}-{tag}-srv")
         self.client = Namespace(f"{NAMESPACE_PREFIX}-{tag}-cli")
-        # Interface names are limited to 15 characters; these live only inside the namespaces.
-        self.server_interface = "lhsrv0"
-        self.client_interface = "lhcli0"
+        # Interface names are limited to 15 characters, so the PID and counter go in as hex
+        # (at most 6 + 3 digits for PIDs up to 2**22 and a thousand links per process).
+        short_tag = f"{os.getpid():x}x{number:x}"
+        self.server_interface = f"lhs{short_tag}"
+        self.client_interface = f"lhc{short_tag}"
         self.relay = relay
         self._created = []
         try:

@@ -132,15 +132,27 @@ class DhcpServer:
                    f"{os.path.basename(self.binary)} to open its DHCP socket")
 
     def _listening(self):
+        """True once the server has the sockets it receives client packets on.
+
+        With raw sockets (DHCPv4 "dhcp-socket-type": "raw") that is a packet socket bound to
+        each configured interface: Kea 2.2 opens its UDP socket on port 67 first and discards
+        what arrives there, so a packet sent between the two would be lost.
+        """
         if not self.process.running():
             raise AssertionError(
                 f"{self.binary} exited with {self.process.poll()} during start-up:\n"
                 f"{self.process.output_tail()}")
-        port = self.port or DEFAULT_PORTS[self.family]
         owner = f"pid={self.process.pid},"
+        body = self.config[f"Dhcp{self.family}"]
+        interfaces_config = body.get("interfaces-config", {})
+        if self.family == 4 and interfaces_config.get("dhcp-socket-type") == "raw":
+            packet = self.namespace.run("ss", "-H0p", check=False).stdout.splitlines()
+            bound = [line for line in packet if owner in line]
+            interfaces = [name.split("/")[0] for name in interfaces_config.get("interfaces", [])]
+            return all(any(f":{name} " in line for line in bound) for name in interfaces)
+        port = self.port or DEFAULT_PORTS[self.family]
         udp = self.namespace.run("ss", "-Hlunp", f"sport = :{port}", check=False).stdout
-        packet = self.namespace.run("ss", "-H0p", check=False).stdout if self.family == 4 else ""
-        return owner in udp or owner in packet
+        return owner in udp
 
     def reload(self):
         """Send SIGHUP, which makes the server read its configuration file again."""

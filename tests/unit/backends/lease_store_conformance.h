@@ -65,11 +65,14 @@ struct LeaseStoreConcurrency {
 std::vector<LeaseStoreConcurrency> withConcurrencyOffAndOn(const LeaseStoreBackend& backend,
                                                            unsigned threads = 8);
 
+void PrintTo(const LeaseStoreBackend& backend, std::ostream* out);
+void PrintTo(const LeaseStoreConcurrency& concurrency, std::ostream* out);
+
 std::string backendTestName(const ::testing::TestParamInfo<LeaseStoreBackend>& info);
 std::string concurrencyTestName(const ::testing::TestParamInfo<LeaseStoreConcurrency>& info);
 
-// Opens stores and cleans up after them. Tests reach the store through store(), which opens it
-// on first use.
+// Opens stores and cleans up after them. setUpStore() opens the store that store() returns and
+// fails the test, without running its body, when the backend cannot open one.
 class LeaseStoreFixture {
  protected:
   explicit LeaseStoreFixture(const LeaseStoreBackend& backend) : backend_(backend) {}
@@ -77,11 +80,14 @@ class LeaseStoreFixture {
   void setUpStore();
   void tearDownStore();
 
-  LeaseStore& store();
-  // Destroys the current store and opens a new one on the same data.
-  LeaseStore& reopen();
-  // Opens one more store; the fixture destroys it before cleanup.
-  LeaseStore& openAnother();
+  // REQUIRES: setUpStore() succeeded.
+  LeaseStore& store() { return *store_; }
+  // Destroys the current store and opens a new one on the same data. Returns nullptr, and
+  // fails the test, when the backend cannot open it.
+  LeaseStore* reopen();
+  // Opens one more store, which the fixture destroys before cleanup. Returns nullptr, and fails
+  // the test, when the backend cannot open it.
+  LeaseStore* openAnother();
 
   const LeaseStoreBackend& backend_;
 
@@ -107,7 +113,8 @@ class LeaseStoreConcurrencyTest : public ::testing::TestWithParam<LeaseStoreConc
 
   unsigned threads() const { return GetParam().threads; }
   // Returns one store per thread: separate instances when the backend shares data between
-  // instances, else the same store for every thread.
+  // instances, else the same store for every thread. Returns an empty vector, and fails the
+  // test, when an instance cannot be opened.
   std::vector<LeaseStore*> storesForThreads();
 };
 

@@ -13,11 +13,14 @@ namespace leasehold::testing {
 std::vector<LeaseStore*> LeaseStoreConcurrencyTest::storesForThreads() {
   std::vector<LeaseStore*> stores;
   for (unsigned thread = 0; thread < threads(); ++thread) {
+    LeaseStore* instance = &store();
     if (backend_.shared_between_instances && thread > 0) {
-      stores.push_back(&openAnother());
-    } else {
-      stores.push_back(&store());
+      instance = openAnother();
     }
+    if (instance == nullptr) {
+      return {};
+    }
+    stores.push_back(instance);
   }
   return stores;
 }
@@ -99,6 +102,7 @@ TEST_P(LeaseStoreConcurrencyTest, AddsClaimEachAddressExactlyOnce) {
     using F = decltype(family);
     constexpr uint32_t kAddresses = 64;
     const auto stores = storesForThreads();
+    ASSERT_EQ(stores.size(), threads());
     std::vector<std::vector<Outcome>> outcomes(threads(),
                                                std::vector<Outcome>(kAddresses, Outcome::kNotTried));
 
@@ -140,6 +144,7 @@ TEST_P(LeaseStoreConcurrencyTest, CompareAndSetUpdatesLoseNoIncrement) {
       ASSERT_TRUE(succeeded(F::table(store()).add(lease)));
     }
     const auto stores = storesForThreads();
+    ASSERT_EQ(stores.size(), threads());
     std::vector<uint64_t> failures(threads(), 0);
     std::vector<uint64_t> conflicts(threads(), 0);
 
@@ -173,6 +178,7 @@ TEST_P(LeaseStoreConcurrencyTest, RemovesAndReclaimsHaveOneWinner) {
       ASSERT_TRUE(succeeded(F::table(store()).add(F::lease(i))));
     }
     const auto stores = storesForThreads();
+    ASSERT_EQ(stores.size(), threads());
     std::vector<std::vector<Outcome>> removes(threads(), std::vector<Outcome>(kAddresses));
     std::vector<std::vector<Outcome>> claims(threads(), std::vector<Outcome>(kAddresses));
 
@@ -219,6 +225,7 @@ TEST_P(LeaseStoreConcurrencyTest, ReadersSeeOnlyWholeLeasesInOrder) {
       ASSERT_TRUE(succeeded(F::table(store()).add(lease)));
     }
     const auto stores = storesForThreads();
+    ASSERT_EQ(stores.size(), threads());
     // With one thread, that thread writes and then reads.
     const unsigned writers = threads() == 1 ? 1 : threads() / 2;
     std::vector<uint64_t> write_failures(threads(), 0);
@@ -278,6 +285,7 @@ TEST_P(LeaseStoreConcurrencyTest, WipeRacingAddsKeepsOtherSubnets) {
       ASSERT_TRUE(succeeded(F::table(store()).add(F::lease(i, 2))));
     }
     const auto stores = storesForThreads();
+    ASSERT_EQ(stores.size(), threads());
     std::vector<uint64_t> added_to_wiped_subnet(threads(), 0);
     std::vector<uint64_t> failures(threads(), 0);
     uint64_t wiped = 0;

@@ -32,7 +32,7 @@ inline constexpr UnixTime kT0{std::chrono::seconds{1'700'000'000}};
 
 std::string_view codeName(StoreError::Code code);
 
-// Passes when `result` holds a value; the failure message names the error code and message.
+// Passes when `result` contains a value; the failure message names the error code and message.
 template <typename T>
 ::testing::AssertionResult succeeded(const StoreResult<T>& result) {
   if (result.hasValue()) {

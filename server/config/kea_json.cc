@@ -1,0 +1,334 @@
+// Reading Kea's JSON dialect: comments (`//`, `/* */`, `#`), `<?include "file"?>`, numbers
+// written without a leading zero (".5") and trailing commas, which Kea's own reader accepts.
+// The text is rewritten into plain JSON with a map back to the original files, so that errors
+// from nlohmann::json name the file, line and column the operator wrote.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "server/config/parser.h"
+
+namespace leasehold::config {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kMaxIncludeDepth = 10;
+constexpr std::string_view kIncludeOpen = "<?include";
+constexpr std::string_view kIncludeClose = "?>";
+
+// Rewrites Kea JSON into plain JSON while recording where each stretch of output came from.
+class Preprocessor {
+ public:
+  Result<std::string, ConfigError> run(const std::string& text, const std::string& label,
+                                       const fs::path& base_directory) {
+    auto status = process(text, label, base_directory, 0);
+    if (!status) {
+      return makeUnexpected(status.error());
+    }
+    dropTrailingCommas();
+    return out_;
+  }
+
+  // Returns "file:line:column" for a byte offset of the output.
+  std::string locate(size_t offset) const {
+    if (segments_.empty()) {
+      return "(empty):1:1";
+    }
+    offset = std::min(offset, out_.size());
+    auto it = std::upper_bound(segments_.begin(), segments_.end(), offset,
+                               [](size_t value, const Segment& s) { return value < s.out_offset; });
+    const Segment& segment = it == segments_.begin() ? segments_.front() : *std::prev(it);
+    size_t line = segment.line;
+    size_t column = segment.column;
+    for (size_t i = segment.out_offset; i < offset; ++i) {
+      if (out_[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    return labels_[segment.label] + ":" + std::to_string(line) + ":" + std::to_string(column);
+  }
+
+ private:
+  struct Segment {
+    size_t out_offset;
+    size_t label;  // index into labels_
+    size_t line;
+    size_t column;
+  };
+
+  static ConfigError error(const std::string& where, const std::string& message) {
+    return ConfigError{"", where + ": " + message};
+  }
+
+  Result<void, ConfigError> process(const std::string& text, const std::string& label,
+                                    const fs::path& base_directory, int depth) {
+    const size_t label_index = labels_.size();
+    labels_.push_back(label);
+    size_t line = 1;
+    size_t column = 1;
+    auto here = [&] { return label + ":" + std::to_string(line) + ":" + std::to_string(column); };
+    auto mark = [&] { segments_.push_back({out_.size(), label_index, line, column}); };
+    // Copies text[i] to the output or a blank, keeping newlines so positions stay aligned.
+    auto emit = [&](size_t i, bool blank) {
+      const char c = text[i];
+      out_.push_back(blank && c != '\n' ? ' ' : c);
+      if (c == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    };
+
+    mark();
+    bool in_string = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if (in_string) {
+        if (c == '\\' && i + 1 < text.size()) {
+          emit(i++, false);
+        } else if (c == '"') {
+          in_string = false;
+        }
+        emit(i, false);
+        continue;
+      }
+
+      if (c == '"') {
+        in_string = true;
+        emit(i, false);
+      } else if (c == '#' || (c == '/' && i + 1 < text.size() && text[i + 1] == '/')) {
+        while (i < text.size() && text[i] != '\n') {
+          emit(i++, true);
+        }
+        if (i < text.size()) {
+          emit(i, false);
+        }
+      } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+        const size_t end = text.find("*/", i + 2);
+        if (end == std::string::npos) {
+          return makeUnexpected(error(here(), "unterminated /* comment"));
+        }
+        for (; i < end + 2; ++i) {
+          emit(i, true);
+        }
+        --i;
+      } else if (text.compare(i, kIncludeOpen.size(), kIncludeOpen) == 0) {
+        size_t next = i;
+        auto included = expandInclude(text, next, here(), base_directory, depth);
+        if (!included) {
+          return makeUnexpected(included.error());
+        }
+        for (; i < next; ++i) {
+          column = text[i] == '\n' ? 1 : column + 1;
+          line += text[i] == '\n' ? 1 : 0;
+        }
+        --i;
+        mark();
+      } else if (c == '.' && i + 1 < text.size() && isDigit(text[i + 1]) && startsNumber()) {
+        // Kea reads ".5" as 0.5; JSON needs the leading zero.
+        out_.push_back('0');
+        mark();
+        emit(i, false);
+      } else {
+        emit(i, false);
+      }
+    }
+    return {};
+  }
+
+  // Expands the directive that starts at `pos` and moves `pos` past its closing "?>".
+  Result<void, ConfigError> expandInclude(const std::string& text, size_t& pos,
+                                          const std::string& where,
+                                          const fs::path& base_directory, int depth) {
+    const size_t close = text.find(kIncludeClose, pos);
+    if (close == std::string::npos) {
+      return makeUnexpected(error(where, "unterminated <?include directive"));
+    }
+    const std::string directive = text.substr(pos + kIncludeOpen.size(),
+                                              close - pos - kIncludeOpen.size());
+    const size_t open_quote = directive.find('"');
+    const size_t close_quote = directive.rfind('"');
+    if (open_quote == std::string::npos || close_quote == open_quote) {
+      return makeUnexpected(error(where, "invalid <?include directive: expected <?include "
+                                         "\"file\"?>"));
+    }
+    pos = close + kIncludeClose.size();
+    if (depth + 1 > kMaxIncludeDepth) {
+      return makeUnexpected(error(where, "includes are nested deeper than " +
+                                             std::to_string(kMaxIncludeDepth) + " levels"));
+    }
+
+    fs::path target = directive.substr(open_quote + 1, close_quote - open_quote - 1);
+    if (target.is_relative()) {
+      target = base_directory / target;
+    }
+    std::error_code ignored;
+    const fs::path canonical = fs::weakly_canonical(target, ignored);
+    if (std::find(stack_.begin(), stack_.end(), canonical) != stack_.end()) {
+      return makeUnexpected(error(where, "include loop: " + target.string() +
+                                             " is already being included"));
+    }
+
+    auto contents = readFile(target);
+    if (!contents) {
+      return makeUnexpected(error(where, contents.error()));
+    }
+    stack_.push_back(canonical);
+    auto status = process(*contents, target.string(), target.parent_path(), depth + 1);
+    stack_.pop_back();
+    return status;
+  }
+
+  // True when a '.' at the current output end would start a number (after ':', '[', ',').
+  bool startsNumber() const {
+    for (auto it = out_.rbegin(); it != out_.rend(); ++it) {
+      if (*it == ' ' || *it == '\t' || *it == '\n' || *it == '\r') {
+        continue;
+      }
+      return *it == ':' || *it == '[' || *it == ',' || *it == '-';
+    }
+    return true;
+  }
+
+  static bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+  // Blanks commas that directly precede '}' or ']', which Kea tolerates.
+  void dropTrailingCommas() {
+    bool in_string = false;
+    size_t pending_comma = std::string::npos;
+    for (size_t i = 0; i < out_.size(); ++i) {
+      const char c = out_[i];
+      if (in_string) {
+        if (c == '\\') {
+          ++i;
+        } else if (c == '"') {
+          in_string = false;
+        }
+        continue;
+      }
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        continue;
+      }
+      if ((c == '}' || c == ']') && pending_comma != std::string::npos) {
+        out_[pending_comma] = ' ';
+      }
+      pending_comma = c == ',' ? i : std::string::npos;
+      in_string = c == '"';
+    }
+  }
+
+ public:
+  static Result<std::string, std::string> readFile(const fs::path& file) {
+    std::ifstream stream(file, std::ios::binary);
+    if (!stream) {
+      return makeUnexpected("failed to open " + file.string() + ": " + std::strerror(errno));
+    }
+    std::ostringstream contents;
+    contents << stream.rdbuf();
+    if (stream.bad()) {
+      return makeUnexpected("failed to read " + file.string());
+    }
+    return contents.str();
+  }
+
+  void enter(const fs::path& file) {
+    std::error_code ignored;
+    stack_.push_back(fs::weakly_canonical(file, ignored));
+  }
+
+ private:
+  std::string out_;
+  std::vector<Segment> segments_;
+  std::vector<std::string> labels_;
+  std::vector<fs::path> stack_;
+};
+
+// Rejects duplicate keys, which nlohmann::json would silently overwrite and Kea rejects.
+class DuplicateKeyCheck {
+ public:
+  bool operator()(int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) {
+      keys_.emplace_back();
+    } else if (event == Event::object_end && !keys_.empty()) {
+      keys_.pop_back();
+    } else if (event == Event::key && !keys_.empty()) {
+      const std::string key = parsed.get<std::string>();
+      if (!keys_.back().insert(key).second && duplicate_.empty()) {
+        duplicate_ = key;
+      }
+    }
+    return true;
+  }
+  const std::string& duplicate() const { return duplicate_; }
+
+ private:
+  std::vector<std::set<std::string>> keys_;
+  std::string duplicate_;
+};
+
+Result<nlohmann::json, ConfigError> parseText(const std::string& text, const std::string& label,
+                                              const fs::path& base_directory,
+                                              Preprocessor& preprocessor) {
+  auto plain = preprocessor.run(text, label, base_directory);
+  if (!plain) {
+    return makeUnexpected(plain.error());
+  }
+
+  // The parser copies the callback, so the check it updates lives behind a shared pointer.
+  auto check = std::make_shared<DuplicateKeyCheck>();
+  nlohmann::json::parser_callback_t callback =
+      [check](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+        return (*check)(depth, event, parsed);
+      };
+  nlohmann::json root;
+  try {
+    root = nlohmann::json::parse(*plain, callback);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string reason = e.what();
+    const size_t column_end = reason.find(": ", reason.find("column"));
+    if (column_end != std::string::npos) {
+      reason = reason.substr(column_end + 2);
+    }
+    const size_t offset = e.byte == 0 ? 0 : e.byte - 1;
+    return makeUnexpected(ConfigError{"", preprocessor.locate(offset) + ": invalid JSON: " + reason});
+  }
+  if (!check->duplicate().empty()) {
+    return makeUnexpected(ConfigError{"", label + ": duplicate key \"" + check->duplicate() +
+                                              "\" in one object"});
+  }
+  return root;
+}
+
+}  // namespace
+
+std::string ConfigError::toString() const {
+  return path.empty() ? message : path + ": " + message;
+}
+
+Result<nlohmann::json, ConfigError> loadKeaJsonFile(const std::filesystem::path& file) {
+  auto text = Preprocessor::readFile(file);
+  if (!text) {
+    return makeUnexpected(ConfigError{"", text.error()});
+  }
+  Preprocessor preprocessor;
+  preprocessor.enter(file);
+  return parseText(*text, file.string(), file.parent_path(), preprocessor);
+}
+
+Result<nlohmann::json, ConfigError> parseKeaJsonText(const std::string& text,
+                                                     const std::filesystem::path& base_directory) {
+  Preprocessor preprocessor;
+  return parseText(text, "(text)", base_directory, preprocessor);
+}
+
+}  // namespace leasehold::config

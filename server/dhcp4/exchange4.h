@@ -1,0 +1,85 @@
+// Exchange4: the state of processing one DHCPv4 query, split by phase across
+// exchange4_select.cc (classification, subnet and host selection, the client's lease),
+// exchange4_lease.cc (choosing and committing addresses) and exchange4_reply.cc (building the
+// reply). Internal to the DHCPv4 engine.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "server/dhcp4/engine4.h"
+
+namespace leasehold::dhcp4 {
+
+class Exchange4 {
+ public:
+  Exchange4(Engine4& engine, const Runtime4& runtime, const packet::Pkt4& query,
+            const InterfaceAddresses& addresses)
+      : engine_(engine), runtime_(runtime), query_(query), addresses_(addresses) {}
+
+  std::optional<Reply4> discover(DropReason& drop);
+  std::optional<Reply4> request(DropReason& drop);
+  void release(DropReason& drop);
+  void decline(DropReason& drop);
+  std::optional<Reply4> inform(DropReason& drop);
+
+ private:
+  // ---- selection (exchange4_select.cc)
+  // Classifies the client, selects its subnet and finds its reservation and current lease.
+  // Returns false when no subnet serves the client.
+  bool selectSubnet();
+  SubnetState4* findSubnetForAddress(IPv4Address address) const;
+  SubnetState4* findSubnetForInterface() const;
+  void classify();
+  void findReservation();
+  // Loads the client's existing lease within the candidate subnets, if any.
+  bool findClientLease();
+  bool belongsToClient(const Lease4& lease) const;
+  bool subnetAdmitsClient(const SubnetState4& subnet) const;
+  const config::Reservation4* reservationOwning(IPv4Address address,
+                                                const SubnetState4& subnet) const;
+  // True when `address` is reserved for a host other than this client.
+  bool reservedForOther(IPv4Address address, const SubnetState4& subnet) const;
+  SubnetState4* candidateContaining(IPv4Address address) const;
+
+  // ---- leases (exchange4_lease.cc)
+  // Picks an address to offer (no store write). nullopt when every pool is exhausted.
+  std::optional<IPv4Address> chooseOfferAddress();
+  std::optional<IPv4Address> pickFromPools();
+  bool usableForClient(IPv4Address address, const SubnetState4& subnet, bool from_pool);
+  bool inPermittedPool(IPv4Address address, const SubnetState4& subnet) const;
+  // Writes the lease for `address`; the outcome decides between ACK, NAK and dropping.
+  enum class Commit { kAcked, kTaken, kStoreFailed };
+  Commit commitLease(IPv4Address address);
+  Lease4 makeLease(IPv4Address address, const SubnetState4& subnet) const;
+  void markPoolSlot(const SubnetState4& subnet, IPv4Address address, bool used) const;
+  std::chrono::seconds validLifetime(const SubnetState4& subnet) const;
+  void countAllocationFailure();
+  void removeOldLease(IPv4Address kept);
+
+  // ---- replies (exchange4_reply.cc)
+  Reply4 makeReply(packet::MessageType4 type);
+  void addLeaseOptions(Reply4& reply, const Lease4& lease);
+  void addConfiguredOptions(Reply4& reply);
+  void setDestination(Reply4& reply, packet::MessageType4 type) const;
+  IPv4Address serverAddress() const;
+  Reply4 makeNak(DropReason& drop);
+
+  Engine4& engine_;
+  const Runtime4& runtime_;
+  const packet::Pkt4& query_;
+  const InterfaceAddresses& addresses_;
+
+  engine::ClientClasses classes_;
+  HwAddr hwaddr_;
+  std::vector<uint8_t> client_id_;  // option 61 payload, empty when absent
+  SubnetState4* subnet_ = nullptr;  // the selected subnet
+  std::vector<SubnetState4*> candidates_;  // subnets the client may get an address from
+  const config::Reservation4* reservation_ = nullptr;
+  SubnetState4* reservation_subnet_ = nullptr;  // nullptr for a global reservation
+  std::optional<Lease4> client_lease_;
+  SubnetState4* lease_subnet_ = nullptr;  // subnet of the lease being offered or committed
+  std::optional<Lease4> committed_;
+};
+
+}  // namespace leasehold::dhcp4

@@ -1,0 +1,289 @@
+// Choosing addresses to offer and committing leases through the store.
+#include <algorithm>
+
+#include "server/alloc/candidate_picker.h"
+#include "server/alloc/lease_claim.h"
+#include "server/dhcp4/exchange4.h"
+
+namespace leasehold::dhcp4 {
+
+namespace {
+
+// Expired leases examined when every pool looks full.
+constexpr size_t kExpiredBatch = 64;
+
+bool isReclaimedState(LeaseState state) {
+  return state == LeaseState::kExpiredReclaimed || state == LeaseState::kReleased;
+}
+
+}  // namespace
+
+std::chrono::seconds Exchange4::validLifetime(const SubnetState4& subnet) const {
+  std::optional<std::chrono::seconds> hint;
+  if (const auto option = query_.options.find(packet::option4::kLeaseTime);
+      option && option->size() == 4) {
+    const uint32_t value = (uint32_t{(*option)[0]} << 24) | (uint32_t{(*option)[1]} << 16) |
+                           (uint32_t{(*option)[2]} << 8) | uint32_t{(*option)[3]};
+    hint = std::chrono::seconds{value};
+  }
+  // The first class (in classification order) that sets a lifetime overrides the subnet.
+  for (const auto& name : classes_.names()) {
+    const config::ClientClass* client_class = runtime_.config().findClass(name);
+    if (client_class != nullptr && client_class->valid_lifetime) {
+      return client_class->valid_lifetime->resolve(hint);
+    }
+  }
+  return subnet.subnet->valid_lifetime.resolve(hint);
+}
+
+bool Exchange4::inPermittedPool(IPv4Address address, const SubnetState4& subnet) const {
+  for (const auto& pool : subnet.subnet->pools) {
+    if (pool.contains(address)) {
+      return classes_.admits(pool.client_classes);
+    }
+  }
+  return false;
+}
+
+void Exchange4::markPoolSlot(const SubnetState4& subnet, IPv4Address address, bool used) const {
+  const auto& pools = subnet.subnet->pools;
+  for (size_t p = 0; p < pools.size(); ++p) {
+    if (pools[p].contains(address)) {
+      if (used) {
+        subnet.pools[p]->markUsed(slotOf(pools[p], address));
+      } else {
+        subnet.pools[p]->markFree(slotOf(pools[p], address));
+      }
+      return;
+    }
+  }
+}
+
+bool Exchange4::usableForClient(IPv4Address address, const SubnetState4& subnet, bool from_pool) {
+  auto current = engine_.store_.leases4().get(address);
+  if (!current) {
+    return false;  // the store is failing: do not offer what cannot be checked
+  }
+  if (!current->has_value()) {
+    return true;
+  }
+  const Lease4& lease = **current;
+  if (belongsToClient(lease) || lease.expired(engine_.clock_.now()) ||
+      isReclaimedState(lease.state)) {
+    return true;
+  }
+  if (from_pool) {
+    markPoolSlot(subnet, address, true);  // the cache was stale
+  }
+  return false;
+}
+
+std::optional<IPv4Address> Exchange4::chooseOfferAddress() {
+  // 1. The client's reserved address, unless another client holds it.
+  if (reservation_ != nullptr && reservation_->ip_address) {
+    const IPv4Address reserved = *reservation_->ip_address;
+    if (SubnetState4* subnet = candidateContaining(reserved)) {
+      if (usableForClient(reserved, *subnet, false)) {
+        lease_subnet_ = subnet;
+        return reserved;
+      }
+      runtime_.stats().reservation_conflicts->add(1);
+    }
+  }
+
+  // 2. The address the client already has.
+  if (client_lease_) {
+    SubnetState4* subnet = candidateContaining(client_lease_->address);
+    if (subnet != nullptr && !reservedForOther(client_lease_->address, *subnet) &&
+        (inPermittedPool(client_lease_->address, *subnet) ||
+         subnet->subnet->reservations_out_of_pool)) {
+      lease_subnet_ = subnet;
+      return client_lease_->address;
+    }
+  }
+
+  // 3. The address the client asks for (option 50), when it is free and allowed.
+  if (const auto requested = query_.addressOption(packet::option4::kRequestedAddress)) {
+    SubnetState4* subnet = candidateContaining(*requested);
+    if (subnet != nullptr && inPermittedPool(*requested, *subnet) &&
+        !reservedForOther(*requested, *subnet) && usableForClient(*requested, *subnet, true)) {
+      lease_subnet_ = subnet;
+      return *requested;
+    }
+  }
+
+  // 4. A new address from the pools.
+  return pickFromPools();
+}
+
+std::optional<IPv4Address> Exchange4::pickFromPools() {
+  for (SubnetState4* subnet : candidates_) {
+    const auto& pools = subnet->subnet->pools;
+    for (size_t p = 0; p < pools.size(); ++p) {
+      if (!classes_.admits(pools[p].client_classes)) {
+        continue;
+      }
+      const config::Pool4& pool = pools[p];
+      alloc::PoolGeometry<IPv4Address> geometry{
+          pool.first, pool.last, 0,
+          [&pool](alloc::SlotIndex slot) { return addressOf(pool, slot); },
+          [&pool](const IPv4Address& address) { return slotOf(pool, address); }};
+      const auto picked = alloc::pickFromPool<Lease4, IPv4Address>(
+          *subnet->pools[p], engine_.store_.leases4(), geometry,
+          [&](const IPv4Address& candidate) {
+            if (reservedForOther(candidate, *subnet)) {
+              return alloc::Verdict::kExclude;
+            }
+            return usableForClient(candidate, *subnet, false) ? alloc::Verdict::kUse
+                                                              : alloc::Verdict::kTaken;
+          });
+      if (picked) {
+        lease_subnet_ = subnet;
+        return picked;
+      }
+    }
+  }
+
+  // Every pool looks full: an expired lease that reclamation has not processed yet can be
+  // reused right away.
+  auto expired = engine_.store_.leases4().findExpired(engine_.clock_.now(), kExpiredBatch);
+  if (expired) {
+    for (const Lease4& lease : *expired) {
+      if (lease.state != LeaseState::kDefault) {
+        continue;
+      }
+      SubnetState4* subnet = candidateContaining(lease.address);
+      if (subnet != nullptr && inPermittedPool(lease.address, *subnet) &&
+          !reservedForOther(lease.address, *subnet)) {
+        lease_subnet_ = subnet;
+        return lease.address;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+void Exchange4::countAllocationFailure() {
+  GlobalStats4& stats = runtime_.stats();
+  stats.allocation_fail->add(1);
+  subnet_->stats.allocation_fail->add(1);
+  bool any_pool = false;
+  for (const SubnetState4* subnet : candidates_) {
+    any_pool = any_pool || !subnet->subnet->pools.empty();
+  }
+  if (!any_pool) {
+    stats.allocation_fail_no_pools->add(1);
+    subnet_->stats.allocation_fail_no_pools->add(1);
+  } else if (candidates_.size() > 1) {
+    stats.allocation_fail_shared_network->add(1);
+    subnet_->stats.allocation_fail_shared_network->add(1);
+  } else {
+    stats.allocation_fail_subnet->add(1);
+    subnet_->stats.allocation_fail_subnet->add(1);
+  }
+}
+
+Lease4 Exchange4::makeLease(IPv4Address address, const SubnetState4& subnet) const {
+  Lease4 lease;
+  lease.address = address;
+  lease.hwaddr = hwaddr_;
+  if (subnet.subnet->match_client_id) {
+    lease.client_id = client_id_;
+  }
+  lease.valid_lifetime = validLifetime(subnet);
+  lease.cltt = engine_.clock_.now();
+  lease.subnet_id = subnet.subnet->id;
+  if (reservation_ != nullptr && !reservation_->hostname.empty()) {
+    lease.hostname = reservation_->hostname;
+  } else if (const auto hostname = query_.options.find(packet::option4::kHostName)) {
+    // Keep the characters a host name may contain, as Kea's default hostname-char-set does.
+    for (const uint8_t c : *hostname) {
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+          c == '.' || c == '-') {
+        lease.hostname.push_back(static_cast<char>(c));
+      }
+    }
+  }
+  for (const auto& pool : subnet.subnet->pools) {
+    if (pool.contains(address)) {
+      lease.pool_id = pool.pool_id;
+      break;
+    }
+  }
+  return lease;
+}
+
+Exchange4::Commit Exchange4::commitLease(IPv4Address address) {
+  SubnetState4* subnet = lease_subnet_ != nullptr ? lease_subnet_ : candidateContaining(address);
+  lease_subnet_ = subnet;
+  const Lease4 desired = makeLease(address, *subnet);
+  const UnixTime now = engine_.clock_.now();
+  auto reusable = [&](const Lease4& existing) {
+    return belongsToClient(existing) || existing.expired(now) || isReclaimedState(existing.state);
+  };
+
+  std::optional<Lease4> replaced;
+  std::optional<StoreError> error;
+  const auto outcome =
+      alloc::claimLease(engine_.store_.leases4(), desired, reusable, replaced, error);
+  if (outcome == alloc::ClaimOutcome::kStoreFailed) {
+    return Commit::kStoreFailed;
+  }
+  if (outcome == alloc::ClaimOutcome::kTaken) {
+    markPoolSlot(*subnet, address, true);
+    return Commit::kTaken;
+  }
+  markPoolSlot(*subnet, address, true);
+  committed_ = desired;
+
+  // Statistics: a lease that was not counted as assigned before becomes assigned; an expired
+  // lease of another client that is taken over counts as reclaimed.
+  GlobalStats4& stats = runtime_.stats();
+  const bool renewal = replaced && belongsToClient(*replaced) && !isReclaimedState(replaced->state);
+  const bool was_assigned = replaced && !isReclaimedState(replaced->state);
+  if (replaced && was_assigned && !belongsToClient(*replaced)) {
+    SubnetState4* old_subnet = runtime_.findSubnet(replaced->subnet_id);
+    stats.reclaimed_leases->add(1);
+    if (old_subnet != nullptr) {
+      old_subnet->stats.reclaimed_leases->add(1);
+      old_subnet->stats.assigned_addresses->add(-1);
+    }
+    if (replaced->state == LeaseState::kDeclined) {
+      stats.declined_addresses->add(-1);
+      stats.reclaimed_declined_addresses->add(1);
+      if (old_subnet != nullptr) {
+        old_subnet->stats.declined_addresses->add(-1);
+        old_subnet->stats.reclaimed_declined_addresses->add(1);
+      }
+    }
+    subnet->stats.assigned_addresses->add(1);
+  } else if (!was_assigned) {
+    subnet->stats.assigned_addresses->add(1);
+  }
+  if (!renewal) {
+    stats.cumulative_assigned_addresses->add(1);
+    subnet->stats.cumulative_assigned_addresses->add(1);
+  }
+
+  removeOldLease(address);
+  return Commit::kAcked;
+}
+
+void Exchange4::removeOldLease(IPv4Address kept) {
+  // A client that moved to another address keeps one lease: the old one is deleted.
+  if (!client_lease_ || client_lease_->address == kept) {
+    return;
+  }
+  const Lease4 old = *client_lease_;
+  if (!engine_.store_.leases4().remove(old.address, &old)) {
+    return;  // changed or gone meanwhile: reclamation handles it
+  }
+  if (SubnetState4* subnet = runtime_.findSubnet(old.subnet_id)) {
+    if (!isReclaimedState(old.state)) {
+      subnet->stats.assigned_addresses->add(-1);
+    }
+    markPoolSlot(*subnet, old.address, false);
+  }
+}
+
+}  // namespace leasehold::dhcp4

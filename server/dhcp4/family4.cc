@@ -1,0 +1,121 @@
+#include "server/dhcp4/family4.h"
+
+#include "backends/log.h"
+#include "server/net/socket_io4.h"
+
+namespace leasehold::dhcp4 {
+
+void Family4::handle(Engine& engine, const Runtime& runtime, const Received& received,
+                     const Addresses& addresses, Io& io, bool enabled) {
+  GlobalStats4& stats = runtime.stats();
+  stats.received->add(1);
+  if (received.truncated) {
+    stats.parse_failed->add(1);
+    stats.receive_drop->add(1);
+    return;
+  }
+  auto decoded = packet::decodePkt4(received.payload());
+  if (!decoded) {
+    stats.parse_failed->add(1);
+    stats.receive_drop->add(1);
+    if (log::debugEnabled()) {
+      log::debug("DHCP4_PACKET_INVALID", "dropped a malformed packet from {}: {}",
+                 received.transport.remote_address.toString(), decoded.error().detail);
+    }
+    return;
+  }
+  packet::Pkt4& query = *decoded;
+  query.transport = received.transport;
+  if (!enabled) {
+    stats.receive_drop->add(1);
+    return;
+  }
+
+  DropReason drop = DropReason::kNone;
+  auto reply = engine.process(runtime, query, addresses, drop);
+  if (!reply) {
+    return;
+  }
+
+  thread_local std::vector<uint8_t> wire;
+  packet::encodePkt4(reply->packet, wire);
+  if (!io.send(reply->destination, wire)) {
+    stats.send_failed->add(1);
+    return;
+  }
+  stats.sent->add(1);
+  switch (reply->packet.messageType().value_or(packet::MessageType4::kAck)) {
+    case packet::MessageType4::kOffer:
+      stats.offer_sent->add(1);
+      break;
+    case packet::MessageType4::kAck:
+      stats.ack_sent->add(1);
+      break;
+    case packet::MessageType4::kNak:
+      stats.nak_sent->add(1);
+      break;
+    default:
+      break;
+  }
+}
+
+Result<std::shared_ptr<const Family4::Config>, config::ConfigError> Family4::parse(
+    const nlohmann::json& json, const config::ParseContext& context) {
+  auto parsed = config::parseDhcp4(json, context);
+  if (!parsed) {
+    return makeUnexpected(parsed.error());
+  }
+  return std::shared_ptr<const Config>(*parsed);
+}
+
+Result<std::unique_ptr<Family4::Io>, std::string> Family4::openIo(const Config& config,
+                                                                   Addresses& addresses) {
+  net::SocketIo4Options options;
+  options.interfaces = config.interfaces.interfaces;
+  options.raw = config.interfaces.raw_sockets;
+  options.server_port = config.server_port;
+  auto io = net::SocketIo4::open(options);
+  if (!io) {
+    return makeUnexpected(io.error());
+  }
+  addresses.clear();
+  for (const auto& interface : (*io)->interfaces()) {
+    ServedInterface4 served;
+    served.name = interface.name;
+    served.prefixes = interface.ipv4;
+    if (!interface.ipv4.empty()) {
+      served.server_address = interface.ipv4.front().address;
+    }
+    addresses.emplace(interface.index, std::move(served));
+  }
+  return std::unique_ptr<Io>(std::move(*io));
+}
+
+Result<std::unique_ptr<Runtime4>, std::string> Family4::buildRuntime(
+    std::shared_ptr<const Config> config, LeaseStore& store, stats::StatsRegistry& registry,
+    const Clock& clock, uint64_t node_salt) {
+  return Runtime4::build(std::move(config), store, registry, clock, node_salt);
+}
+
+void Family4::configureEngine(Engine& engine, const Config& config) {
+  engine.setServerPort(config.server_port);
+  engine.setClientPort(config.client_port);
+}
+
+void Family4::setPorts(Config& config, std::optional<uint16_t> server,
+                       std::optional<uint16_t> client) {
+  if (server) {
+    config.server_port = *server;
+  }
+  if (client) {
+    config.client_port = *client;
+  }
+}
+
+bool Family4::sameSockets(const Config& a, const Config& b) {
+  return a.interfaces.interfaces == b.interfaces.interfaces &&
+         a.interfaces.raw_sockets == b.interfaces.raw_sockets && a.server_port == b.server_port &&
+         a.client_port == b.client_port;
+}
+
+}  // namespace leasehold::dhcp4

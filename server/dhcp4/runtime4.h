@@ -1,0 +1,133 @@
+// Runtime4: everything the DHCPv4 engine derives from one configuration snapshot: per-subnet
+// pool allocation state, reservation indexes and statistics handles. A reload builds a new
+// Runtime4 and swaps it in; packets already in flight finish on the old one.
+//
+// Threads: built on one thread, then read by every worker. Only the PoolStates and Statistics
+// it points to change after construction, and both are thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "backends/clock.h"
+#include "backends/lease_store.h"
+#include "backends/result.h"
+#include "server/alloc/pool_state.h"
+#include "server/config/model.h"
+#include "server/engine/reservation_index.h"
+#include "server/stats/stats.h"
+
+namespace leasehold::dhcp4 {
+
+// Per-subnet statistics, named as Kea names them ("subnet[1].assigned-addresses").
+struct SubnetStats4 {
+  stats::Statistic* total_addresses = nullptr;
+  stats::Statistic* assigned_addresses = nullptr;
+  stats::Statistic* cumulative_assigned_addresses = nullptr;
+  stats::Statistic* declined_addresses = nullptr;
+  stats::Statistic* reclaimed_leases = nullptr;
+  stats::Statistic* reclaimed_declined_addresses = nullptr;
+  stats::Statistic* allocation_fail = nullptr;
+  stats::Statistic* allocation_fail_shared_network = nullptr;
+  stats::Statistic* allocation_fail_subnet = nullptr;
+  stats::Statistic* allocation_fail_no_pools = nullptr;
+  stats::Statistic* allocation_fail_classes = nullptr;
+};
+
+// Server-wide statistics.
+struct GlobalStats4 {
+  stats::Statistic* received = nullptr;
+  stats::Statistic* discover_received = nullptr;
+  stats::Statistic* offer_received = nullptr;
+  stats::Statistic* request_received = nullptr;
+  stats::Statistic* ack_received = nullptr;
+  stats::Statistic* nak_received = nullptr;
+  stats::Statistic* release_received = nullptr;
+  stats::Statistic* decline_received = nullptr;
+  stats::Statistic* inform_received = nullptr;
+  stats::Statistic* unknown_received = nullptr;
+  stats::Statistic* sent = nullptr;
+  stats::Statistic* offer_sent = nullptr;
+  stats::Statistic* ack_sent = nullptr;
+  stats::Statistic* nak_sent = nullptr;
+  stats::Statistic* parse_failed = nullptr;
+  stats::Statistic* receive_drop = nullptr;
+  stats::Statistic* send_failed = nullptr;         // Leasehold: the kernel refused a reply
+  stats::Statistic* lease_write_failed = nullptr;  // Leasehold: reply dropped, store failed
+  stats::Statistic* declined_addresses = nullptr;
+  stats::Statistic* reclaimed_declined_addresses = nullptr;
+  stats::Statistic* reclaimed_leases = nullptr;
+  stats::Statistic* cumulative_assigned_addresses = nullptr;
+  stats::Statistic* allocation_fail = nullptr;
+  stats::Statistic* allocation_fail_shared_network = nullptr;
+  stats::Statistic* allocation_fail_subnet = nullptr;
+  stats::Statistic* allocation_fail_no_pools = nullptr;
+  stats::Statistic* allocation_fail_classes = nullptr;
+  stats::Statistic* reservation_conflicts = nullptr;
+  stats::Statistic* lease_reuses = nullptr;
+};
+
+struct SubnetState4 {
+  const config::Subnet4* subnet = nullptr;
+  const config::SharedNetwork4* shared_network = nullptr;  // nullptr when not in one
+  std::vector<std::unique_ptr<alloc::PoolState>> pools;    // parallel to subnet->pools
+  engine::ReservationIndex<config::Reservation4> reservations;
+  std::unordered_map<IPv4Address, const config::Reservation4*> reserved_addresses;
+  // This subnet and the other members of its shared network, in configuration order.
+  std::vector<SubnetState4*> siblings;
+  SubnetStats4 stats;
+};
+
+class Runtime4 {
+ public:
+  // Builds the runtime: indexes the configuration, loads which addresses are leased from
+  // `store` into the pool states, and sets the subnet statistics from the store's counts.
+  // `node_salt` picks where each pool's cursor starts, so the nodes of a cluster allocate
+  // from different parts of a pool. Errors name the store failure.
+  static Result<std::unique_ptr<Runtime4>, std::string> build(
+      std::shared_ptr<const config::Dhcp4Config> config, LeaseStore& store,
+      stats::StatsRegistry& registry, const Clock& clock, uint64_t node_salt);
+
+  const config::Dhcp4Config& config() const { return *config_; }
+  const std::shared_ptr<const config::Dhcp4Config>& configPointer() const { return config_; }
+  std::vector<SubnetState4>& subnets() { return subnets_; }
+  const std::vector<SubnetState4>& subnets() const { return subnets_; }
+  // Returns the subnet with `id`, or nullptr.
+  SubnetState4* findSubnet(SubnetId id) const;
+  const engine::ReservationIndex<config::Reservation4>& globalReservations() const {
+    return global_reservations_;
+  }
+  // Returns the global reservation of `address`, or nullptr.
+  const config::Reservation4* globalReservationFor(IPv4Address address) const;
+  GlobalStats4& stats() const { return stats_; }
+
+  // Accounts for a lease that reclamation processed: statistics, and its address goes back to
+  // its pool. `lease` is the lease as it was before reclamation.
+  void leaseReclaimed(const Lease4& lease) const;
+
+ private:
+  Runtime4() = default;
+  Result<void, std::string> loadLeases(LeaseStore& store, const Clock& clock);
+
+  std::shared_ptr<const config::Dhcp4Config> config_;
+  std::vector<SubnetState4> subnets_;
+  std::unordered_map<SubnetId, size_t> subnet_index_;
+  engine::ReservationIndex<config::Reservation4> global_reservations_;
+  std::unordered_map<IPv4Address, const config::Reservation4*> global_reserved_addresses_;
+  mutable GlobalStats4 stats_;
+};
+
+// Creates every DHCPv4 statistic Kea creates at startup, at 0 when it does not exist yet.
+GlobalStats4 registerGlobalStats4(stats::StatsRegistry& registry);
+
+// Maps an address to its slot in `pool`. REQUIRES: pool.contains(address).
+inline alloc::SlotIndex slotOf(const config::Pool4& pool, IPv4Address address) {
+  return address.toUint32() - pool.first.toUint32();
+}
+inline IPv4Address addressOf(const config::Pool4& pool, alloc::SlotIndex slot) {
+  return IPv4Address(pool.first.toUint32() + static_cast<uint32_t>(slot));
+}
+
+}  // namespace leasehold::dhcp4

@@ -1,0 +1,100 @@
+// Exchange6: the state of processing one DHCPv6 query, split by phase across
+// exchange6_select.cc (validation, classification, subnet and host selection, the client's
+// leases), exchange6_ia.cc (assigning, renewing and releasing the leases of each IA) and
+// exchange6_reply.cc (building the reply). Internal to the DHCPv6 engine.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "server/dhcp6/engine6.h"
+#include "server/engine/client_classes.h"
+
+namespace leasehold::dhcp6 {
+
+class Exchange6 {
+ public:
+  Exchange6(Engine6& engine, const Runtime6& runtime, const packet::Pkt6& query,
+            const InterfaceAddresses& interfaces)
+      : engine_(engine), runtime_(runtime), query_(query), interfaces_(interfaces) {}
+
+  std::optional<Reply6> solicit(DropReason& drop);
+  std::optional<Reply6> request(DropReason& drop);
+  std::optional<Reply6> renew(DropReason& drop, bool rebind);
+  std::optional<Reply6> release(DropReason& drop);
+  std::optional<Reply6> decline(DropReason& drop);
+  std::optional<Reply6> confirm(DropReason& drop);
+  std::optional<Reply6> informationRequest(DropReason& drop);
+
+ private:
+  // How an IA is answered.
+  enum class IaMode {
+    kAdvertise,  // SOLICIT: propose, commit nothing
+    kAssign,     // REQUEST, rapid-commit SOLICIT: commit new or existing leases
+    kExtend,     // RENEW and REBIND: extend the existing leases, assign when there are none
+  };
+
+  // ---- selection (exchange6_select.cc)
+  // Checks the client and server identifiers RFC 8415 section 16 requires per message type.
+  bool validIdentifiers(bool server_id_required, bool server_id_allowed) const;
+  bool selectSubnet();
+  SubnetState6* findSubnetForAddress(const IPv6Address& address) const;
+  bool subnetAdmitsClient(const SubnetState6& subnet) const;
+  void classify();
+  void findReservation();
+  void extractHwAddr();
+  bool loadClientLeases();
+  SubnetState6* candidateContaining(const IPv6Address& address) const;
+  bool reservedForOther(const IPv6Address& address, const SubnetState6& subnet) const;
+  bool ownsLease(const Lease6& lease, uint32_t iaid, LeaseType type) const;
+  bool unicastNotAllowed() const;
+
+  // ---- leases (exchange6_ia.cc)
+  // Answers every IA_NA, IA_TA and IA_PD of the query in `mode`; appends the IA options to
+  // `reply`. Returns false when a store failure means no reply should be sent.
+  bool answerIas(packet::Pkt6& reply, IaMode mode);
+  bool answerIa(const packet::Ia6& ia, LeaseType type, IaMode mode, packet::Pkt6& reply);
+  std::optional<IPv6Address> chooseAddress(const packet::Ia6& ia, LeaseType type,
+                                           uint8_t& prefix_length, SubnetState6*& subnet);
+  std::optional<IPv6Address> pickFromPools(LeaseType type, uint8_t length_hint,
+                                           uint8_t& prefix_length, SubnetState6*& subnet);
+  bool usableForClient(const IPv6Address& address, uint32_t iaid, LeaseType type);
+  bool appropriate(const Lease6& lease) const;
+  Lease6 makeLease(const IPv6Address& address, uint8_t prefix_length, uint32_t iaid,
+                   LeaseType type, const SubnetState6& subnet, const packet::Ia6& ia) const;
+  enum class Commit { kDone, kTaken, kStoreFailed };
+  Commit commit(const Lease6& desired, const std::optional<Lease6>& known, SubnetState6& subnet);
+  void countAssigned(const Lease6& lease, const std::optional<Lease6>& replaced,
+                     SubnetState6& subnet);
+
+  // ---- replies (exchange6_reply.cc)
+  Reply6 makeReply(packet::MessageType6 type);
+  void addConfiguredOptions(Reply6& reply);
+  void setDestination(Reply6& reply) const;
+  void addStatus(packet::OptionList& options, packet::StatusCode6 code, std::string_view text) const;
+  void writeIa(packet::Pkt6& reply, uint16_t option_code, uint32_t iaid, uint32_t t1, uint32_t t2,
+               const std::vector<Lease6>& leases, const std::vector<IPv6Address>& zeroed,
+               std::optional<packet::StatusCode6> status, std::string_view status_text,
+               uint8_t zeroed_length) const;
+  std::pair<uint32_t, uint32_t> timers(const SubnetState6& subnet, const Lease6& lease) const;
+
+  Engine6& engine_;
+  const Runtime6& runtime_;
+  const packet::Pkt6& query_;
+  const InterfaceAddresses& interfaces_;
+
+  engine::ClientClasses classes_;
+  std::vector<uint8_t> duid_;
+  HwAddr hwaddr_;
+  uint32_t hwaddr_source_ = 0;
+  SubnetState6* subnet_ = nullptr;
+  std::vector<SubnetState6*> candidates_;
+  const config::Reservation6* reservation_ = nullptr;
+  std::vector<Lease6> client_leases_;  // the client's leases in the candidate subnets
+  std::set<IPv6Address> assigned_in_reply_;  // avoids giving one address to two IAs
+  const SubnetState6* options_subnet_ = nullptr;  // subnet whose options the reply carries
+  const config::Pool6* options_pool_ = nullptr;
+};
+
+}  // namespace leasehold::dhcp6

@@ -1,0 +1,48 @@
+// Family6: what the shared Service and Daemon templates need to know about DHCPv6.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "backends/lease_store.h"
+#include "server/config/parser.h"
+#include "server/control/control_context.h"
+#include "server/dhcp6/engine6.h"
+#include "server/dhcp6/runtime6.h"
+#include "server/net/packet_io6.h"
+
+namespace leasehold::dhcp6 {
+
+struct Family6 {
+  using Config = config::Dhcp6Config;
+  using Runtime = Runtime6;
+  using Engine = Engine6;
+  using Io = net::PacketIo6;
+  using Received = net::Received6;
+  using Addresses = InterfaceAddresses;
+  using Lease = Lease6;
+
+  static constexpr const char* kProgram = "leasehold-dhcp6";
+  static constexpr const char* kLoggerName = "kea-dhcp6";
+  static constexpr const char* kConfigKey = "Dhcp6";
+  static constexpr const char* kLogPrefix = "DHCP6";
+  static constexpr const char* kServiceName = "dhcp6";  // in Kea control agent requests
+  static constexpr control::Family kControlFamily = control::Family::kV6;
+
+  static void handle(Engine& engine, const Runtime& runtime, const Received& received,
+                     const Addresses& addresses, Io& io, bool enabled);
+  static Result<std::shared_ptr<const Config>, config::ConfigError> parse(
+      const nlohmann::json& json, const config::ParseContext& context);
+  static Result<std::unique_ptr<Io>, std::string> openIo(const Config& config,
+                                                         Addresses& addresses);
+  // Also settles the server DUID (see server_duid.h).
+  static Result<std::unique_ptr<Runtime>, std::string> buildRuntime(
+      std::shared_ptr<const Config> config, LeaseStore& store, stats::StatsRegistry& registry,
+      const Clock& clock, uint64_t node_salt);
+  static void configureEngine(Engine& engine, const Config& config);
+  static LeaseTable<Lease>& table(LeaseStore& store) { return store.leases6(); }
+  static void setPorts(Config& config, std::optional<uint16_t> server, std::optional<uint16_t> client);
+  static bool sameSockets(const Config& a, const Config& b);
+};
+
+}  // namespace leasehold::dhcp6
