@@ -33,6 +33,9 @@ struct DatabaseConfig {
   bool retry_on_startup = false;
   bool readonly = false;
   uint32_t max_row_errors = 0;
+  // The daemon's packet worker thread count (Kea's multi-threading thread-pool-size); SQL
+  // stores size their connection pools from it. 0 means one per hardware thread.
+  uint32_t worker_threads = 0;
 
   // TLS to the database server
   std::string trust_anchor;

@@ -21,6 +21,7 @@
 
 #include "backends/lease.h"
 #include "backends/result.h"
+#include "backends/store_health.h"
 
 namespace leasehold {
 
@@ -160,6 +161,16 @@ class LeaseStore {
   // Describes the store for logs and answers ("memfile /var/lib/leasehold/leases4.csv",
   // "postgresql kea@127.0.0.1:5432/kea"). Never contains a password.
   virtual std::string describe() const = 0;
+
+  // Returns the store's counters (failed writes, lost connections, ...) with their totals since
+  // the store was opened, for the daemon to publish as statistics. Empty for a store that keeps
+  // none. May be called from any thread.
+  virtual std::vector<StoreCounter> counterValues() const { return {}; }
+
+  // Sets the function the store calls when its database connection is lost, recovered or given
+  // up on; the daemon applies `on-fail` from it. Stores with no connection never call it.
+  // Call before the store is in use; a later call replaces the listener.
+  virtual void setConnectionListener(ConnectionListener listener) {}
 };
 
 }  // namespace leasehold

@@ -1,0 +1,165 @@
+#include "backends/sql/lease_session.h"
+
+#include <algorithm>
+#include <type_traits>
+
+#include "backends/sql/lease_sql.h"
+#include "backends/sql/lease_tables.h"
+#include "backends/sql/sql_error.h"
+#include "backends/sql/sql_values.h"
+
+namespace leasehold::sql {
+
+namespace {
+
+std::string bytesParam(const std::vector<uint8_t>& bytes) {
+  std::string text;
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (uint8_t byte : bytes) {
+    text.push_back(kDigits[byte >> 4]);
+    text.push_back(kDigits[byte & 0x0f]);
+  }
+  return text;
+}
+
+}  // namespace
+
+template <typename LeaseT>
+std::vector<LeaseT> LeaseSession::decodeRows(const std::vector<SqlRow>& rows) {
+  std::vector<LeaseT> leases;
+  leases.reserve(rows.size());
+  for (const SqlRow& row : rows) {
+    try {
+      if constexpr (kIsV4<LeaseT>) {
+        leases.push_back(decodeLease4(row));
+      } else {
+        leases.push_back(decodeLease6(row));
+      }
+    } catch (const SqlError&) {
+      // One corrupt row must not hide the others; the store counts the skipped rows.
+      ++skipped_rows_;
+    }
+  }
+  return leases;
+}
+
+template <typename LeaseT>
+std::optional<LeaseT> LeaseSession::getLease(const typename LeaseTraits<LeaseT>::Address& address) {
+  StatementBuilder builder(connection_->dialect());
+  builder.sql("SELECT ").selectList(columnsOf<LeaseT>()).sql(" FROM ").sql(tableOf<LeaseT>());
+  builder.sql(" WHERE address = ").param(addressKind<LeaseT>(), addressValue(address));
+  const auto rows =
+      connection_->query(builder.statement("get" + familySuffix<LeaseT>()), builder.params());
+  if (rows.empty()) {
+    return std::nullopt;
+  }
+  if constexpr (kIsV4<LeaseT>) {
+    return decodeLease4(rows.front());
+  } else {
+    return decodeLease6(rows.front());
+  }
+}
+
+std::optional<Lease4> LeaseSession::get(const IPv4Address& address) {
+  return getLease<Lease4>(address);
+}
+
+std::optional<Lease6> LeaseSession::get(const IPv6Address& address) {
+  return getLease<Lease6>(address);
+}
+
+template <typename LeaseT, typename Query>
+std::vector<LeaseT> LeaseSession::findLeases(const Query& query) {
+  // The statement name records which criteria are present, so each shape is prepared once.
+  StatementBuilder builder(connection_->dialect());
+  std::string name = "find" + familySuffix<LeaseT>() + "_";
+  builder.sql("SELECT ").selectList(columnsOf<LeaseT>()).sql(" FROM ").sql(tableOf<LeaseT>());
+  builder.sql(" WHERE 1 = 1");
+  const auto criterion = [&](bool present, char code, auto&& append) {
+    if (present) {
+      name += code;
+      builder.sql(" AND ");
+      append();
+    }
+  };
+  criterion(query.subnet_id.has_value(), 's', [&] {
+    builder.sql("subnet_id = ").param(ColumnKind::kInteger, std::to_string(*query.subnet_id));
+  });
+  criterion(query.hwaddr.has_value(), 'h', [&] {
+    builder.sql("hwaddr = ").param(ColumnKind::kBytes, bytesParam(query.hwaddr->bytes));
+    builder.sql(" AND hwtype = ").param(ColumnKind::kInteger, std::to_string(query.hwaddr->type));
+  });
+  if constexpr (kIsV4<LeaseT>) {
+    criterion(query.client_id.has_value(), 'c', [&] {
+      builder.sql("client_id = ").param(ColumnKind::kBytes, bytesParam(*query.client_id));
+    });
+  } else {
+    criterion(query.duid.has_value(), 'd', [&] {
+      builder.sql("duid = ").param(ColumnKind::kBytes, bytesParam(*query.duid));
+    });
+    criterion(query.iaid.has_value(), 'i', [&] {
+      builder.sql("iaid = ").param(ColumnKind::kInteger, std::to_string(*query.iaid));
+    });
+    criterion(query.type.has_value(), 't', [&] {
+      builder.sql("lease_type = ")
+          .param(ColumnKind::kInteger, std::to_string(static_cast<int>(*query.type)));
+    });
+  }
+  criterion(query.hostname.has_value(), 'n', [&] { builder.hostnameMatches(*query.hostname); });
+  criterion(query.state.has_value(), 'x', [&] {
+    builder.sql("state = ")
+        .param(ColumnKind::kInteger, std::to_string(static_cast<int>(*query.state)));
+  });
+  criterion(query.after.has_value(), 'a', [&] {
+    builder.sql("address > ").param(addressKind<LeaseT>(), addressValue(*query.after));
+  });
+  builder.sql(" ORDER BY address");
+  if (query.limit != 0) {
+    name += 'l';
+    builder.limit(query.limit);
+  }
+  return decodeRows<LeaseT>(connection_->query(builder.statement(name), builder.params()));
+}
+
+std::vector<Lease4> LeaseSession::find(const LeaseQuery4& query) {
+  return findLeases<Lease4>(query);
+}
+
+std::vector<Lease6> LeaseSession::find(const LeaseQuery6& query) {
+  return findLeases<Lease6>(query);
+}
+
+template <typename LeaseT>
+std::vector<LeaseT> LeaseSession::findExpiredLeases(UnixTime now, size_t limit) {
+  // One branch per state, each an ordered range scan of the (state, expire) index, so
+  // neither server sorts all expired leases to return the oldest few.
+  StatementBuilder builder(connection_->dialect());
+  const std::string seconds = std::to_string(now.time_since_epoch().count());
+  builder.sql("SELECT * FROM (");
+  for (int state : {0, 1}) {
+    builder.sql(state == 0 ? "(" : " UNION ALL (");
+    builder.sql("SELECT ").selectList(columnsOf<LeaseT>()).sql(", expire FROM ");
+    builder.sql(tableOf<LeaseT>()).sql(" WHERE state = ").sql(std::to_string(state));
+    builder.sql(" AND expire <= ").param(ColumnKind::kInteger, seconds);
+    builder.sql(" ORDER BY expire").limit(limit).sql(")");
+  }
+  builder.sql(") expired ORDER BY expire, address").limit(limit);
+  auto rows = connection_->query(builder.statement("expired" + familySuffix<LeaseT>()),
+                                 builder.params());
+  for (SqlRow& row : rows) {
+    row.pop_back();  // the expire column, used only for ordering
+  }
+  return decodeRows<LeaseT>(rows);
+}
+
+std::vector<Lease4> LeaseSession::findExpired4(UnixTime now, size_t limit) {
+  return findExpiredLeases<Lease4>(now, limit);
+}
+
+std::vector<Lease6> LeaseSession::findExpired6(UnixTime now, size_t limit) {
+  return findExpiredLeases<Lease6>(now, limit);
+}
+
+uint64_t LeaseSession::takeSkippedRows() { return std::exchange(skipped_rows_, 0); }
+
+}  // namespace leasehold::sql

@@ -1,0 +1,66 @@
+// LeaseSession: SqlSession for both SQL backends. It writes each statement in the
+// connection's dialect with StatementBuilder and leaves connecting, preparing and binding to
+// the backend's SqlConnection.
+#pragma once
+
+#include <memory>
+
+#include "backends/sql/sql_connection.h"
+#include "backends/sql/sql_session.h"
+
+namespace leasehold::sql {
+
+// Names of the lease tables in both schemas. They differ from Kea's (lease4, lease6) so a
+// Kea schema and a Leasehold schema can share a database during a migration.
+inline constexpr const char* kLease4Table = "leasehold_lease4";
+inline constexpr const char* kLease6Table = "leasehold_lease6";
+
+class LeaseSession final : public SqlSession {
+ public:
+  explicit LeaseSession(std::unique_ptr<SqlConnection> connection)
+      : connection_(std::move(connection)) {}
+
+  void commitBatch(std::span<WriteOp* const> ops) override;
+
+  std::optional<Lease4> get(const IPv4Address& address) override;
+  std::optional<Lease6> get(const IPv6Address& address) override;
+  std::vector<Lease4> find(const LeaseQuery4& query) override;
+  std::vector<Lease6> find(const LeaseQuery6& query) override;
+  std::vector<Lease4> findExpired4(UnixTime now, size_t limit) override;
+  std::vector<Lease6> findExpired6(UnixTime now, size_t limit) override;
+  std::vector<GapScan> scanGaps(bool v4, std::span<const GapRange> ranges,
+                                unsigned __int128 step, size_t limit) override;
+  uint64_t wipe(bool v4, std::optional<SubnetId> subnet_id) override;
+  std::vector<LeaseCount> count(bool v4, std::optional<SubnetId> subnet_id) override;
+  uint64_t takeSkippedRows() override;
+
+  SqlConnection& connection() { return *connection_; }
+
+ private:
+  // The ops of one set-based statement.
+  struct SetBasedPart {
+    std::vector<WriteOp*> ops;
+  };
+
+  void commitSetBased(std::span<WriteOp* const> ops);
+  void commitRowByRow(std::span<WriteOp* const> ops);
+  template <typename LeaseT>
+  void appendSetBased(std::span<WriteOp* const> ops, std::vector<BoundStatement>& statements,
+                      std::vector<SetBasedPart>& parts);
+  template <typename LeaseT>
+  void appendWrite(const WriteOp& op, std::vector<BoundStatement>& statements);
+  template <typename LeaseT>
+  std::optional<LeaseT> getLease(const typename LeaseTraits<LeaseT>::Address& address);
+  template <typename LeaseT, typename Query>
+  std::vector<LeaseT> findLeases(const Query& query);
+  template <typename LeaseT>
+  std::vector<LeaseT> findExpiredLeases(UnixTime now, size_t limit);
+  template <typename LeaseT>
+  std::vector<LeaseT> decodeRows(const std::vector<SqlRow>& rows);
+
+  std::unique_ptr<SqlConnection> connection_;
+  uint64_t skipped_rows_ = 0;
+  bool prepared_set_based_[2] = {false, false};  // PREPAREd on this connection, per family
+};
+
+}  // namespace leasehold::sql

@@ -1,0 +1,377 @@
+// LeaseSession::commitBatch: one transaction for a group commit, in one request.
+//
+// PostgreSQL gets set-based statements: per family and kind, one EXECUTE of a statement that
+// unnests arrays of values, whose RETURNING clause names the rows that applied. The statements
+// are prepared once per connection, so a batch costs the server no parsing or planning per row.
+// MySQL has no arrays, so it gets one statement per write, all sent as one multi-statement
+// request with a SELECT ROW_COUNT() after each.
+#include <algorithm>
+#include <set>
+
+#include "backends/sql/lease_session.h"
+#include "backends/sql/lease_sql.h"
+#include "backends/sql/lease_tables.h"
+#include "backends/sql/sql_error.h"
+#include "backends/sql/sql_values.h"
+
+namespace leasehold::sql {
+
+namespace {
+
+// Appends " AND column = value" for every column but the address and expire, so a write
+// applies only when the stored lease equals `expected` field by field.
+void appendEqualsExpected(StatementBuilder& builder, std::span<const Column> columns,
+                          const std::vector<std::string>& expected) {
+  for (size_t i = 1; i < columns.size(); ++i) {
+    if (columns[i].name == "expire") {
+      continue;
+    }
+    builder.sql(" AND ").sql(columns[i].name).sql(" = ").param(columns[i].kind, expected[i]);
+  }
+}
+
+const char* arrayType(ColumnKind kind) {
+  switch (kind) {
+    case ColumnKind::kInteger:
+      return "bigint[]";
+    case ColumnKind::kAddress6:
+      return "numeric[]";
+    case ColumnKind::kBoolean:
+      return "boolean[]";
+    case ColumnKind::kBytes:
+    case ColumnKind::kText:
+      return "text[]";
+  }
+  return "text[]";
+}
+
+// The value of unnested column `name` as the table column wants it: bytes arrive as hex text.
+std::string unnested(const Column& column, const std::string& prefix) {
+  const std::string name = prefix + std::string(column.name);
+  return column.kind == ColumnKind::kBytes ? "decode(v." + name + ", 'hex')" : "v." + name;
+}
+
+// A PostgreSQL array literal whose elements are all quoted, so any text survives.
+std::string arrayLiteral(const std::vector<std::string>& values) {
+  std::string text = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    text += i == 0 ? "\"" : ",\"";
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') {
+        text.push_back('\\');
+      }
+      text.push_back(c);
+    }
+    text += "\"";
+  }
+  return text + "}";
+}
+
+// The compared columns: all but the address and expire.
+std::vector<Column> comparedColumns(std::span<const Column> columns) {
+  std::vector<Column> compared;
+  for (size_t i = 1; i < columns.size(); ++i) {
+    if (columns[i].name != "expire") {
+      compared.push_back(columns[i]);
+    }
+  }
+  return compared;
+}
+
+// The PREPARE statements of one family: add, update and remove over unnested arrays.
+template <typename LeaseT>
+std::vector<std::string> setBasedDefinitions() {
+  const auto columns = columnsOf<LeaseT>();
+  const auto compared = comparedColumns(columns);
+  const std::string table = tableOf<LeaseT>();
+  const std::string suffix = familySuffix<LeaseT>();
+
+  // Builds the parameter types, unnest() arguments and column names of one statement.
+  struct Unnest {
+    std::string types;
+    std::string args;
+    std::string names;
+    size_t count = 0;
+
+    void add(const std::string& type, const std::string& name) {
+      ++count;
+      types += (count == 1 ? "" : ", ") + type;
+      args += (count == 1 ? "$" : ", $") + std::to_string(count);
+      names += (count == 1 ? "" : ", ") + name;
+    }
+  };
+
+  std::string column_list;
+  std::string select_list;
+  std::string set_list;
+  Unnest values;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    values.add(arrayType(columns[i].kind), std::string(columns[i].name));
+    column_list += (i == 0 ? "" : ", ") + std::string(columns[i].name);
+    select_list += (i == 0 ? "" : ", ") + unnested(columns[i], "");
+    if (i != 0) {
+      set_list += (i == 1 ? "" : ", ") + std::string(columns[i].name) + " = " +
+                  unnested(columns[i], "");
+    }
+  }
+  std::vector<std::string> definitions;
+  definitions.push_back("PREPARE leasehold_add" + suffix + " (" + values.types +
+                        ") AS INSERT INTO " + table + " (" + column_list + ") SELECT " +
+                        select_list + " FROM unnest(" + values.args +
+                        ") WITH ORDINALITY AS v(" + values.names +
+                        ", position) ORDER BY v.position ON CONFLICT (address) DO NOTHING "
+                        "RETURNING address::text");
+
+  // Update takes the new values, remove only the address; both then take a compare flag and
+  // the expected values.
+  Unnest removal;
+  removal.add(arrayType(columns[0].kind), std::string(columns[0].name));
+  std::string matches;
+  for (Unnest* unnest : {&values, &removal}) {
+    unnest->add("boolean[]", "compare");
+    for (const Column& column : compared) {
+      unnest->add(arrayType(column.kind), "expected_" + std::string(column.name));
+    }
+  }
+  for (const Column& column : compared) {
+    matches += " AND t." + std::string(column.name) + " = " + unnested(column, "expected_");
+  }
+  const std::string condition =
+      " WHERE t.address = v.address AND (NOT v.compare OR (TRUE" + matches + "))";
+  definitions.push_back("PREPARE leasehold_update" + suffix + " (" + values.types +
+                        ") AS UPDATE " + table + " AS t SET " + set_list + " FROM unnest(" +
+                        values.args + ") AS v(" + values.names + ")" + condition +
+                        " RETURNING t.address::text");
+  definitions.push_back("PREPARE leasehold_remove" + suffix + " (" + removal.types +
+                        ") AS DELETE FROM " + table + " AS t USING unnest(" + removal.args +
+                        ") AS v(" + removal.names + ")" + condition +
+                        " RETURNING t.address::text");
+  return definitions;
+}
+
+// Column-major arrays of one kind of write: values[column][op].
+struct Arrays {
+  std::vector<std::vector<std::string>> values;
+
+  void append(const std::vector<std::string>& row) {
+    values.resize(std::max(values.size(), row.size()));
+    for (size_t i = 0; i < row.size(); ++i) {
+      values[i].push_back(row[i]);
+    }
+  }
+};
+
+BoundStatement executeStatement(const std::string& name, const Arrays& arrays) {
+  BoundStatement statement;
+  statement.text = "EXECUTE " + name + "(";
+  for (size_t i = 0; i < arrays.values.size(); ++i) {
+    statement.text += (i == 0 ? "$" : ", $") + std::to_string(i + 1);
+    statement.params.push_back({arrayLiteral(arrays.values[i])});
+  }
+  statement.text += ")";
+  return statement;
+}
+
+// The outcome of a write that changed no row: an add found the address taken, and a
+// compare-and-set found another lease or none (both kConflict: it lost to another writer).
+WriteOutcome missedOutcome(const WriteOp& op) {
+  if (op.kind == WriteKind::kAdd || op.expected) {
+    return WriteOutcome::kConflict;
+  }
+  return WriteOutcome::kNotFound;
+}
+
+}  // namespace
+
+void LeaseSession::commitBatch(std::span<WriteOp* const> ops) {
+  if (connection_->dialect() == Dialect::kPostgres) {
+    commitSetBased(ops);
+  } else {
+    commitRowByRow(ops);
+  }
+}
+
+template <typename LeaseT>
+void LeaseSession::appendSetBased(std::span<WriteOp* const> ops,
+                                  std::vector<BoundStatement>& statements,
+                                  std::vector<SetBasedPart>& parts) {
+  const size_t family = kIsV4<LeaseT> ? 0 : 1;
+  const auto columns = columnsOf<LeaseT>();
+  Arrays adds;
+  Arrays updates;
+  Arrays removes;
+  std::vector<WriteOp*> add_ops;
+  std::vector<WriteOp*> update_ops;
+  std::vector<WriteOp*> remove_ops;
+
+  for (WriteOp* op : ops) {
+    if (op->isV4() != kIsV4<LeaseT>) {
+      continue;
+    }
+    const auto& lease = std::get<LeaseT>(op->lease);
+    if (op->kind == WriteKind::kAdd) {
+      adds.append(encodeRow(lease));
+      add_ops.push_back(op);
+      continue;
+    }
+    // Update and remove carry a compare flag and the expected values (placeholders when the
+    // write is unconditional; the flag makes the statement ignore them).
+    std::vector<std::string> row = op->kind == WriteKind::kUpdate
+                                       ? encodeRow(lease)
+                                       : std::vector<std::string>{addressValue(lease.address)};
+    row.push_back(op->expected ? "true" : "false");
+    const std::vector<std::string> expected =
+        encodeRow(op->expected ? std::get<LeaseT>(*op->expected) : lease);
+    for (size_t i = 1; i < columns.size(); ++i) {
+      if (columns[i].name != "expire") {
+        row.push_back(expected[i]);
+      }
+    }
+    if (op->kind == WriteKind::kUpdate) {
+      updates.append(row);
+      update_ops.push_back(op);
+    } else {
+      removes.append(row);
+      remove_ops.push_back(op);
+    }
+  }
+
+  if (!prepared_set_based_[family] && (!add_ops.empty() || !update_ops.empty() || !remove_ops.empty())) {
+    for (const std::string& definition : setBasedDefinitions<LeaseT>()) {
+      connection_->executeScript(definition);
+    }
+    prepared_set_based_[family] = true;
+  }
+  const std::string suffix = familySuffix<LeaseT>();
+  if (!add_ops.empty()) {
+    statements.push_back(executeStatement("leasehold_add" + suffix, adds));
+    parts.push_back({std::move(add_ops)});
+  }
+  if (!update_ops.empty()) {
+    statements.push_back(executeStatement("leasehold_update" + suffix, updates));
+    parts.push_back({std::move(update_ops)});
+  }
+  if (!remove_ops.empty()) {
+    statements.push_back(executeStatement("leasehold_remove" + suffix, removes));
+    parts.push_back({std::move(remove_ops)});
+  }
+}
+
+void LeaseSession::commitSetBased(std::span<WriteOp* const> ops) {
+  std::vector<BoundStatement> statements;
+  std::vector<SetBasedPart> parts;
+  appendSetBased<Lease4>(ops, statements, parts);
+  appendSetBased<Lease6>(ops, statements, parts);
+
+  // A statement error cannot be pinned on one op of a set; the committer then retries the ops
+  // one by one.
+  const std::vector<BatchResult> results = connection_->executeBatch(statements);
+
+  std::set<std::pair<bool, std::string>> applied;  // (v4, address) of every write that applied
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const bool v4 = parts[i].ops.front()->isV4();
+    for (const SqlRow& row : results.at(i).rows) {
+      if (!row.empty() && row[0]) {
+        applied.emplace(v4, *row[0]);
+      }
+    }
+  }
+  for (WriteOp* op : ops) {
+    const bool v4 = op->isV4();
+    const std::string address = v4 ? addressValue(std::get<Lease4>(op->lease).address)
+                                   : addressValue(std::get<Lease6>(op->lease).address);
+    op->outcome = applied.contains({v4, address}) ? WriteOutcome::kApplied : missedOutcome(*op);
+  }
+}
+
+void LeaseSession::commitRowByRow(std::span<WriteOp* const> ops) {
+  std::vector<BoundStatement> statements;
+  std::vector<size_t> first_statement;
+  statements.reserve(ops.size());
+  for (WriteOp* op : ops) {
+    first_statement.push_back(statements.size());
+    if (op->isV4()) {
+      appendWrite<Lease4>(*op, statements);
+    } else {
+      appendWrite<Lease6>(*op, statements);
+    }
+  }
+
+  std::vector<BatchResult> results;
+  try {
+    results = connection_->executeBatch(statements);
+  } catch (const SqlError& error) {
+    if (error.kind() != SqlError::Kind::kStatement || error.opIndex() < 0) {
+      throw;
+    }
+    // Map the failing statement back to its op.
+    const auto op = std::upper_bound(first_statement.begin(), first_statement.end(),
+                                     static_cast<size_t>(error.opIndex())) -
+                    first_statement.begin() - 1;
+    throw SqlError(error.kind(), error.what(), op);
+  }
+
+  for (size_t i = 0; i < ops.size(); ++i) {
+    WriteOp& op = *ops[i];
+    op.outcome = results.at(first_statement[i]).changed > 0 ? WriteOutcome::kApplied
+                                                            : missedOutcome(op);
+  }
+}
+
+template <typename LeaseT>
+void LeaseSession::appendWrite(const WriteOp& op, std::vector<BoundStatement>& statements) {
+  const auto& lease = std::get<LeaseT>(op.lease);
+  const auto columns = columnsOf<LeaseT>();
+  const Dialect dialect = connection_->dialect();
+  const std::string address = addressValue(lease.address);
+  const bool compare = op.expected.has_value();
+  std::vector<std::string> expected;
+  if (compare) {
+    expected = encodeRow(std::get<LeaseT>(*op.expected));
+  }
+
+  StatementBuilder builder(dialect);
+  switch (op.kind) {
+    case WriteKind::kAdd: {
+      // A duplicate address is an outcome (0 rows), not an error, so the batch goes on.
+      const std::vector<std::string> values = encodeRow(lease);
+      builder.sql(dialect == Dialect::kPostgres ? "INSERT INTO " : "INSERT IGNORE INTO ");
+      builder.sql(tableOf<LeaseT>()).sql(" (");
+      for (size_t i = 0; i < columns.size(); ++i) {
+        builder.sql(i == 0 ? "" : ", ").sql(columns[i].name);
+      }
+      builder.sql(") VALUES (");
+      for (size_t i = 0; i < columns.size(); ++i) {
+        builder.sql(i == 0 ? "" : ", ").param(columns[i].kind, values[i]);
+      }
+      builder.sql(")");
+      if (dialect == Dialect::kPostgres) {
+        builder.sql(" ON CONFLICT (address) DO NOTHING");
+      }
+      break;
+    }
+    case WriteKind::kUpdate: {
+      const std::vector<std::string> values = encodeRow(lease);
+      builder.sql("UPDATE ").sql(tableOf<LeaseT>()).sql(" SET ");
+      for (size_t i = 1; i < columns.size(); ++i) {
+        builder.sql(i == 1 ? "" : ", ").sql(columns[i].name).sql(" = ").param(columns[i].kind,
+                                                                              values[i]);
+      }
+      builder.sql(" WHERE address = ").param(addressKind<LeaseT>(), address);
+      if (compare) {
+        appendEqualsExpected(builder, columns, expected);
+      }
+      break;
+    }
+    case WriteKind::kRemove:
+      builder.sql("DELETE FROM ").sql(tableOf<LeaseT>()).sql(" WHERE address = ");
+      builder.param(addressKind<LeaseT>(), address);
+      if (compare) {
+        appendEqualsExpected(builder, columns, expected);
+      }
+      break;
+  }
+  statements.push_back({builder.text(), builder.params()});
+}
+
+}  // namespace leasehold::sql
