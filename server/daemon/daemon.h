@@ -29,6 +29,7 @@
 #include "backends/clock.h"
 #include "backends/lease_store_registry.h"
 #include "backends/log.h"
+#include "backends/store_health.h"
 #include "backends/swappable_lease_store.h"
 #include "server/config/parser.h"
 #include "server/control/control_context.h"
@@ -164,7 +165,9 @@ class Daemon {
     std::shared_ptr<LeaseStore> new_store;
     LeaseStore* store = store_.get();
     if (!store_ || !sameDatabase(config_->lease_database, config->lease_database)) {
-      auto opened = stores_.open(config->lease_database);
+      DatabaseConfig database = config->lease_database;
+      database.worker_threads = static_cast<uint32_t>(workerCount(*config));
+      auto opened = stores_.open(database);
       if (!opened) {
         return makeUnexpected("cannot open lease database " +
                               config->lease_database.redacted() + ": " +
@@ -172,6 +175,10 @@ class Daemon {
       }
       new_store = std::move(*opened);
       store = new_store.get();
+      const std::string on_fail = config->lease_database.on_fail;
+      new_store->setConnectionListener([this, on_fail](const ConnectionEvent& event) {
+        boost::asio::post(io_, [this, event, on_fail] { onConnectionEvent(event, on_fail); });
+      });
       log::info(logId("LEASE_STORE_OPENED"), "lease database {}", store->describe());
     }
 
@@ -508,22 +515,60 @@ class Daemon {
     });
   }
 
-  // On a shared SQL store, refreshes the lease statistics from the database, where every
-  // node's changes meet.
+  // Every few seconds: publishes the store's own counters (lost connections, failed writes)
+  // as statistics, and on a shared SQL store refreshes the lease statistics from the
+  // database, where every node's changes meet.
   void scheduleRecount() {
-    if (config_->lease_database.type == "memfile") {
-      return;
-    }
     recount_timer_.expires_after(kRecountInterval);
     recount_timer_.async_wait([this](const boost::system::error_code& error) {
       if (error) {
         return;
       }
-      if (service_) {
+      for (const auto& [name, value] : store_->counterValues()) {
+        stats::Statistic& statistic = stats_.get(name);
+        if (statistic.currentInteger() != value) {
+          statistic.set(value);
+        }
+      }
+      if (service_ && config_->lease_database.type != "memfile") {
         service_->runtime()->recountLeases(*store_);
       }
       scheduleRecount();
     });
+  }
+
+  // Kea's on-fail policy for a lost database connection:
+  //   stop-retry-exit      stop serving while reconnecting; exit when reconnecting fails
+  //   serve-retry-exit     keep serving (writes fail and are counted); exit when it fails
+  //   serve-retry-continue keep serving; keep running when it fails
+  void onConnectionEvent(const ConnectionEvent& event, const std::string& on_fail) {
+    static const std::string kOrigin = "database-connection";
+    switch (event.state) {
+      case ConnectionState::kReconnecting:
+        log::warn(logId("LEASE_DB_LOST"), "lease database connection lost ({}), reconnecting, "
+                  "attempt {}", event.message, event.attempt);
+        if (on_fail == "stop-retry-exit" && service_ && !disabled_by_.contains(kOrigin)) {
+          disableService(std::nullopt, kOrigin);
+        }
+        break;
+      case ConnectionState::kConnected:
+        log::info(logId("LEASE_DB_RECOVERED"), "lease database connection restored");
+        if (disabled_by_.contains(kOrigin)) {
+          enableService(kOrigin);
+        }
+        break;
+      case ConnectionState::kFailed:
+        if (on_fail == "serve-retry-continue") {
+          log::error(logId("LEASE_DB_FAILED"), "lease database unreachable ({}); serving on "
+                     "without it (on-fail serve-retry-continue)", event.message);
+          break;
+        }
+        log::error(logId("LEASE_DB_FAILED"), "lease database unreachable ({}); exiting "
+                   "(on-fail {})", event.message, on_fail);
+        exit_value_ = 1;
+        shutdown();
+        break;
+    }
   }
 
   void scheduleFlush() {
