@@ -64,6 +64,9 @@ class SessionPool {
   std::condition_variable returned_cv_;
   std::vector<std::unique_ptr<SqlSession>> idle_;  // GUARDED_BY(mutex_)
   size_t open_ = 0;                                // GUARDED_BY(mutex_), idle and borrowed
+  // Sessions this pool opens at most: max_sessions_, lowered to what the server accepted
+  // when it refused more. GUARDED_BY(mutex_)
+  size_t capacity_;
   uint64_t generation_ = 0;                        // GUARDED_BY(mutex_), bumped by invalidate()
 };
 

@@ -245,13 +245,17 @@ SqlLeaseTable<LeaseT>::findUnleased(const Address& first, const Address& last,
 
 }  // namespace
 
+// Read sessions per store at most; see sizeForWorkers().
+constexpr uint32_t kMaxReadSessions = 16;
+
 SqlStoreOptions sizeForWorkers(uint32_t worker_threads) {
   SqlStoreOptions options;
   const uint32_t workers =
       worker_threads != 0 ? worker_threads : std::max(1u, std::thread::hardware_concurrency());
-  // Each worker runs at most one read at a time, so one session per worker never makes a
-  // worker wait for another's session.
-  options.read_sessions = workers;
+  // Each worker runs at most one read at a time. Reads are short, so a few sessions serve many
+  // workers, and the cap keeps a cluster of nodes within the server's connection limit
+  // (PostgreSQL's default max_connections is 100).
+  options.read_sessions = std::min<uint32_t>(workers, kMaxReadSessions);
   // Writers block on their commit, so at most `workers` writes are queued. Several committers
   // keep transactions building while others wait for their commit. Four measured faster than
   // two on MariaDB (about 6300 against 4600 adds/s with 64 writers, docs/benchmarks.md) and no

@@ -1,6 +1,20 @@
 #include "server/daemon/daemon.h"
 
+#include <algorithm>
+
 namespace leasehold::daemon {
+
+namespace {
+
+// Workers per thread-pool slot with a SQL store, and the bounds: enough writers waiting on
+// commits at once for group commit to fill batches (a few thousand leases per second at a
+// few milliseconds per commit needs a few dozen in flight), few enough to stay far from the
+// database's connection limits.
+constexpr size_t kSqlWorkersPerThread = 8;
+constexpr size_t kMinSqlWorkers = 16;
+constexpr size_t kMaxSqlWorkers = 64;
+
+}  // namespace
 
 size_t workerCount(const config::DhcpCommon& config) {
   const size_t cpus = std::max(1u, std::thread::hardware_concurrency());
@@ -11,7 +25,7 @@ size_t workerCount(const config::DhcpCommon& config) {
                   : cpus;
   }
   if (config.lease_database.type != "memfile") {
-    workers *= 32;
+    workers = std::clamp<size_t>(workers * kSqlWorkersPerThread, kMinSqlWorkers, kMaxSqlWorkers);
   }
   return workers;
 }
