@@ -131,11 +131,11 @@ std::optional<IPv4Address> Exchange4::pickFromPools() {
       const auto picked = alloc::pickFromPool<Lease4, IPv4Address>(
           *subnet->pools[p], engine_.store_.leases4(), geometry,
           [&](const IPv4Address& candidate) {
-            if (reservedForOther(candidate, *subnet)) {
-              return alloc::Verdict::kExclude;
-            }
-            return usableForClient(candidate, *subnet, false) ? alloc::Verdict::kUse
-                                                              : alloc::Verdict::kTaken;
+            // No store lookup here: the pool state already excludes every lease this node
+            // knows of, and the claim at REQUEST time settles the rare stale entry with a NAK.
+            // That saves a database round trip per DISCOVER on SQL stores.
+            return reservedForOther(candidate, *subnet) ? alloc::Verdict::kExclude
+                                                        : alloc::Verdict::kUse;
           });
       if (picked) {
         lease_subnet_ = subnet;
