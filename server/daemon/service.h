@@ -18,6 +18,8 @@
 
 #include "backends/clock.h"
 #include "backends/lease_store.h"
+#include "backends/log.h"
+#include "server/engine/drop_reason.h"
 
 namespace leasehold::daemon {
 
@@ -94,10 +96,50 @@ class Service {
         seen_version = version;
       }
       for (size_t i = 0; i < count; ++i) {
-        Family::handle(engine_, *runtime, batch[i], addresses_, *io_,
-                       enabled_.load(std::memory_order_relaxed));
+        handle(*runtime, batch[i]);
       }
     }
+  }
+
+  // Decodes, processes and answers one datagram, counting every outcome.
+  void handle(const Runtime& runtime, const Received& received) {
+    auto& stats = runtime.stats();
+    stats.received->add(1);
+    if (received.truncated) {
+      stats.parse_failed->add(1);
+      stats.receive_drop->add(1);
+      return;
+    }
+    auto decoded = Family::decode(received.payload());
+    if (!decoded) {
+      stats.parse_failed->add(1);
+      stats.receive_drop->add(1);
+      if (log::debugEnabled()) {
+        log::debug(std::string(Family::kLogPrefix) + "_PACKET_INVALID",
+                   "dropped a malformed packet from {}: {}",
+                   received.transport.remote_address.toString(), decoded.error().detail);
+      }
+      return;
+    }
+    auto& query = *decoded;
+    query.transport = received.transport;
+    if (!enabled_.load(std::memory_order_relaxed)) {
+      stats.receive_drop->add(1);
+      return;
+    }
+
+    engine::DropReason drop = engine::DropReason::kNone;
+    auto reply = engine_.process(runtime, query, addresses_, drop);
+    if (!reply) {
+      return;
+    }
+    thread_local std::vector<uint8_t> wire;
+    if (!Family::encode(reply->packet, wire) || !io_->send(reply->destination, wire)) {
+      stats.send_failed->add(1);
+      return;
+    }
+    stats.sent->add(1);
+    Family::countSent(stats, reply->packet);
   }
 
   Engine engine_;

@@ -258,12 +258,7 @@ std::optional<Reply4> Engine4::process(const Runtime4& runtime, const packet::Pk
       break;
   }
 
-  if (drop != DropReason::kNone) {
-    stats.receive_drop->add(1);
-    if (drop == DropReason::kStoreFailed) {
-      stats.lease_write_failed->add(1);
-    }
-  }
+  engine::countDrop(stats, drop);
   if (!reply) {
     return std::nullopt;
   }

@@ -5,46 +5,15 @@
 
 namespace leasehold::dhcp4 {
 
-void Family4::handle(Engine& engine, const Runtime& runtime, const Received& received,
-                     const Addresses& addresses, Io& io, bool enabled) {
-  GlobalStats4& stats = runtime.stats();
-  stats.received->add(1);
-  if (received.truncated) {
-    stats.parse_failed->add(1);
-    stats.receive_drop->add(1);
-    return;
-  }
-  auto decoded = packet::decodePkt4(received.payload());
-  if (!decoded) {
-    stats.parse_failed->add(1);
-    stats.receive_drop->add(1);
-    if (log::debugEnabled()) {
-      log::debug("DHCP4_PACKET_INVALID", "dropped a malformed packet from {}: {}",
-                 received.transport.remote_address.toString(), decoded.error().detail);
-    }
-    return;
-  }
-  packet::Pkt4& query = *decoded;
-  query.transport = received.transport;
-  if (!enabled) {
-    stats.receive_drop->add(1);
-    return;
-  }
+bool Family4::encode(const packet::Pkt4& reply, std::vector<uint8_t>& wire) {
+  // Options that do not fit even with overload are left out by the encoder, which is how
+  // Kea behaves too; the reply still goes out.
+  packet::encodePkt4(reply, wire);
+  return true;
+}
 
-  DropReason drop = DropReason::kNone;
-  auto reply = engine.process(runtime, query, addresses, drop);
-  if (!reply) {
-    return;
-  }
-
-  thread_local std::vector<uint8_t> wire;
-  packet::encodePkt4(reply->packet, wire);
-  if (!io.send(reply->destination, wire)) {
-    stats.send_failed->add(1);
-    return;
-  }
-  stats.sent->add(1);
-  switch (reply->packet.messageType().value_or(packet::MessageType4::kAck)) {
+void Family4::countSent(GlobalStats4& stats, const packet::Pkt4& reply) {
+  switch (reply.messageType().value_or(packet::MessageType4::kAck)) {
     case packet::MessageType4::kOffer:
       stats.offer_sent->add(1);
       break;

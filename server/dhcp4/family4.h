@@ -29,9 +29,13 @@ struct Family4 {
   static constexpr const char* kServiceName = "dhcp4";  // in Kea control agent requests
   static constexpr control::Family kControlFamily = control::Family::kV4;
 
-  // Decodes, processes and answers one datagram, counting every outcome.
-  static void handle(Engine& engine, const Runtime& runtime, const Received& received,
-                     const Addresses& addresses, Io& io, bool enabled);
+  static Result<packet::Pkt4, packet::DecodeError> decode(std::span<const uint8_t> bytes) {
+    return packet::decodePkt4(bytes);
+  }
+  // Encodes a reply into `wire`; false when it cannot be encoded.
+  static bool encode(const packet::Pkt4& reply, std::vector<uint8_t>& wire);
+  // Counts a sent reply in its message-type statistic.
+  static void countSent(GlobalStats4& stats, const packet::Pkt4& reply);
 
   static Result<std::shared_ptr<const Config>, config::ConfigError> parse(
       const nlohmann::json& json, const config::ParseContext& context);

@@ -110,34 +110,20 @@ std::optional<Reply6> Exchange6::renew(DropReason& drop, bool rebind) {
   return reply;
 }
 
-std::optional<Reply6> Exchange6::release(DropReason& drop) {
-  if (!validIdentifiers(true, true)) {
-    drop = DropReason::kNotForUs;
-    return std::nullopt;
-  }
-  Reply6 reply = makeReply(MessageType6::kReply);
-  setDestination(reply);
-  if (unicastNotAllowed()) {
-    addStatus(reply.packet.options, StatusCode6::kUseMulticast, "use multicast");
-    return reply;
-  }
-  if (const auto client_id = query_.options.find(packet::option6::kClientId)) {
-    duid_.assign(client_id->begin(), client_id->end());
-  }
+bool Exchange6::forEachListedLease(packet::Pkt6& reply, bool prefixes, std::string_view done,
+                                   const std::function<bool(const Lease6&)>& act) {
   LeaseTable<Lease6>& table = engine_.store_.leases6();
-
-  // Each address or prefix the client lists is released if it holds it; an IA with nothing
-  // of the client's gets NoBinding (RFC 8415 section 18.3.7).
   for (const auto& entry : query_.options.entries()) {
-    if (entry.code != packet::option6::kIaNa && entry.code != packet::option6::kIaPd) {
+    const bool is_pd = entry.code == packet::option6::kIaPd;
+    if (entry.code != packet::option6::kIaNa && !(prefixes && is_pd)) {
       continue;
     }
-    const LeaseType type = entry.code == packet::option6::kIaPd ? LeaseType::kPd : LeaseType::kNa;
+    const LeaseType type = is_pd ? LeaseType::kPd : LeaseType::kNa;
     auto ia = packet::decodeIa6(entry.code, query_.options.payload(entry));
     if (!ia) {
       continue;
     }
-    bool released_any = false;
+    bool acted = false;
     for (const auto& inner : ia->options.entries()) {
       std::optional<IPv6Address> address;
       if (inner.code == packet::option6::kIaAddr) {
@@ -154,34 +140,55 @@ std::optional<Reply6> Exchange6::release(DropReason& drop) {
       }
       auto lease = table.get(*address);
       if (!lease) {
-        drop = DropReason::kStoreFailed;
-        return std::nullopt;
+        return false;
       }
-      if (!lease->has_value() || !ownsLease(**lease, ia->iaid, type)) {
-        continue;
-      }
-      const Lease6 current = **lease;
-      if (!table.remove(current.address, &current)) {
-        continue;
-      }
-      released_any = true;
-      if (SubnetState6* subnet = runtime_.findSubnet(current.subnet_id)) {
-        if (!isReclaimedState(current.state)) {
-          (type == LeaseType::kPd ? subnet->stats.assigned_pds : subnet->stats.assigned_nas)
-              ->add(-1);
-        }
-        if (const PoolRuntime6* pool = subnet->findPool(type, current.address)) {
-          pool->state->markFree(pool->slotOf(current.address));
-        }
+      if (lease->has_value() && ownsLease(**lease, ia->iaid, type) && act(**lease)) {
+        acted = true;
       }
     }
-    if (released_any) {
-      writeIa(reply.packet, entry.code, ia->iaid, 0, 0, {}, {}, StatusCode6::kSuccess,
-              "released", 128);
-    } else {
-      writeIa(reply.packet, entry.code, ia->iaid, 0, 0, {}, {}, StatusCode6::kNoBinding,
-              "no binding for this IA", 128);
+    writeIa(reply, entry.code, ia->iaid, 0, 0, {}, {},
+            acted ? StatusCode6::kSuccess : StatusCode6::kNoBinding,
+            acted ? done : std::string_view("no binding for this IA"), 128);
+  }
+  return true;
+}
+
+std::optional<Reply6> Exchange6::release(DropReason& drop) {
+  if (!validIdentifiers(true, true)) {
+    drop = DropReason::kNotForUs;
+    return std::nullopt;
+  }
+  Reply6 reply = makeReply(MessageType6::kReply);
+  setDestination(reply);
+  if (unicastNotAllowed()) {
+    addStatus(reply.packet.options, StatusCode6::kUseMulticast, "use multicast");
+    return reply;
+  }
+  if (const auto client_id = query_.options.find(packet::option6::kClientId)) {
+    duid_.assign(client_id->begin(), client_id->end());
+  }
+
+  // Each address or prefix the client lists is released if it holds it (RFC 8415 section
+  // 18.3.7).
+  LeaseTable<Lease6>& table = engine_.store_.leases6();
+  const bool listed = forEachListedLease(reply.packet, true, "released", [&](const Lease6& current) {
+    if (!table.remove(current.address, &current)) {
+      return false;
     }
+    if (SubnetState6* subnet = runtime_.findSubnet(current.subnet_id)) {
+      if (!isReclaimedState(current.state)) {
+        (current.type == LeaseType::kPd ? subnet->stats.assigned_pds : subnet->stats.assigned_nas)
+            ->add(-1);
+      }
+      if (const PoolRuntime6* pool = subnet->findPool(current.type, current.address)) {
+        pool->state->markFree(pool->slotOf(current.address));
+      }
+    }
+    return true;
+  });
+  if (!listed) {
+    drop = DropReason::kStoreFailed;
+    return std::nullopt;
   }
   addStatus(reply.packet.options, StatusCode6::kSuccess, "release processed");
   return reply;
@@ -201,57 +208,32 @@ std::optional<Reply6> Exchange6::decline(DropReason& drop) {
   if (const auto client_id = query_.options.find(packet::option6::kClientId)) {
     duid_.assign(client_id->begin(), client_id->end());
   }
-  LeaseTable<Lease6>& table = engine_.store_.leases6();
 
   // Declined addresses are held, owned by nobody, for the probation period.
-  for (const auto& entry : query_.options.entries()) {
-    if (entry.code != packet::option6::kIaNa) {
-      continue;
+  LeaseTable<Lease6>& table = engine_.store_.leases6();
+  const bool listed = forEachListedLease(reply.packet, false, "declined", [&](const Lease6& current) {
+    Lease6 declined = current;
+    declined.duid = {0};
+    declined.hwaddr = HwAddr{};
+    declined.hostname.clear();
+    declined.fqdn_fwd = false;
+    declined.fqdn_rev = false;
+    declined.preferred_lifetime = std::chrono::seconds{0};
+    declined.valid_lifetime = runtime_.config().decline_probation_period;
+    declined.cltt = engine_.clock_.now();
+    declined.state = LeaseState::kDeclined;
+    if (!table.update(declined, &current)) {
+      return false;
     }
-    auto ia = packet::decodeIa6(entry.code, query_.options.payload(entry));
-    if (!ia) {
-      continue;
+    runtime_.stats().declined_addresses->add(1);
+    if (SubnetState6* subnet = runtime_.findSubnet(current.subnet_id)) {
+      subnet->stats.declined_addresses->add(1);
     }
-    bool declined_any = false;
-    for (const auto& inner : ia->options.entries()) {
-      if (inner.code != packet::option6::kIaAddr) {
-        continue;
-      }
-      auto decoded = packet::decodeIaAddress6(ia->options.payload(inner));
-      if (!decoded) {
-        continue;
-      }
-      auto lease = table.get(decoded->address);
-      if (!lease) {
-        drop = DropReason::kStoreFailed;
-        return std::nullopt;
-      }
-      if (!lease->has_value() || !ownsLease(**lease, ia->iaid, LeaseType::kNa)) {
-        continue;
-      }
-      const Lease6 current = **lease;
-      Lease6 declined = current;
-      declined.duid = {0};
-      declined.hwaddr = HwAddr{};
-      declined.hostname.clear();
-      declined.fqdn_fwd = false;
-      declined.fqdn_rev = false;
-      declined.preferred_lifetime = std::chrono::seconds{0};
-      declined.valid_lifetime = runtime_.config().decline_probation_period;
-      declined.cltt = engine_.clock_.now();
-      declined.state = LeaseState::kDeclined;
-      if (!table.update(declined, &current)) {
-        continue;
-      }
-      declined_any = true;
-      runtime_.stats().declined_addresses->add(1);
-      if (SubnetState6* subnet = runtime_.findSubnet(current.subnet_id)) {
-        subnet->stats.declined_addresses->add(1);
-      }
-    }
-    writeIa(reply.packet, entry.code, ia->iaid, 0, 0, {}, {},
-            declined_any ? StatusCode6::kSuccess : StatusCode6::kNoBinding,
-            declined_any ? "declined" : "no binding for this IA", 128);
+    return true;
+  });
+  if (!listed) {
+    drop = DropReason::kStoreFailed;
+    return std::nullopt;
   }
   addStatus(reply.packet.options, StatusCode6::kSuccess, "decline processed");
   return reply;
@@ -383,12 +365,7 @@ std::optional<Reply6> Engine6::process(const Runtime6& runtime, const packet::Pk
       drop = DropReason::kNotForUs;
       break;
   }
-  if (drop != DropReason::kNone) {
-    stats.receive_drop->add(1);
-    if (drop == DropReason::kStoreFailed) {
-      stats.lease_write_failed->add(1);
-    }
-  }
+  engine::countDrop(stats, drop);
   return reply;
 }
 

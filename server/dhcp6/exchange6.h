@@ -4,6 +4,7 @@
 // exchange6_reply.cc (building the reply). Internal to the DHCPv6 engine.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <vector>
@@ -67,6 +68,12 @@ class Exchange6 {
   Commit commit(const Lease6& desired, const std::optional<Lease6>& known, SubnetState6& subnet);
   void countAssigned(const Lease6& lease, const std::optional<Lease6>& replaced,
                      SubnetState6& subnet);
+
+  // Runs `act` on each lease the client lists in its IA_NA options (and IA_PD options with
+  // `prefixes`) and holds, and answers each IA with Success (`done`) when `act` returned true
+  // for one of its leases, else NoBinding. Returns false when the store failed.
+  bool forEachListedLease(packet::Pkt6& reply, bool prefixes, std::string_view done,
+                          const std::function<bool(const Lease6&)>& act);
 
   // ---- replies (exchange6_reply.cc)
   Reply6 makeReply(packet::MessageType6 type);

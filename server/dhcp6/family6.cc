@@ -8,44 +8,12 @@
 
 namespace leasehold::dhcp6 {
 
-void Family6::handle(Engine& engine, const Runtime& runtime, const Received& received,
-                     const Addresses& addresses, Io& io, bool enabled) {
-  GlobalStats6& stats = runtime.stats();
-  stats.received->add(1);
-  if (received.truncated) {
-    stats.parse_failed->add(1);
-    stats.receive_drop->add(1);
-    return;
-  }
-  auto decoded = packet::decodePkt6(received.payload());
-  if (!decoded) {
-    stats.parse_failed->add(1);
-    stats.receive_drop->add(1);
-    if (log::debugEnabled()) {
-      log::debug("DHCP6_PACKET_INVALID", "dropped a malformed packet from {}: {}",
-                 received.transport.remote_address.toString(), decoded.error().detail);
-    }
-    return;
-  }
-  packet::Pkt6& query = *decoded;
-  query.transport = received.transport;
-  if (!enabled) {
-    stats.receive_drop->add(1);
-    return;
-  }
+bool Family6::encode(const packet::Pkt6& reply, std::vector<uint8_t>& wire) {
+  return packet::encodePkt6(reply, wire);
+}
 
-  DropReason drop = DropReason::kNone;
-  auto reply = engine.process(runtime, query, addresses, drop);
-  if (!reply) {
-    return;
-  }
-  thread_local std::vector<uint8_t> wire;
-  if (!packet::encodePkt6(reply->packet, wire) || !io.send(reply->destination, wire)) {
-    stats.send_failed->add(1);
-    return;
-  }
-  stats.sent->add(1);
-  if (reply->packet.type == packet::MessageType6::kAdvertise) {
+void Family6::countSent(GlobalStats6& stats, const packet::Pkt6& reply) {
+  if (reply.type == packet::MessageType6::kAdvertise) {
     stats.advertise_sent->add(1);
   } else {
     stats.reply_sent->add(1);

@@ -29,8 +29,13 @@ struct Family6 {
   static constexpr const char* kServiceName = "dhcp6";  // in Kea control agent requests
   static constexpr control::Family kControlFamily = control::Family::kV6;
 
-  static void handle(Engine& engine, const Runtime& runtime, const Received& received,
-                     const Addresses& addresses, Io& io, bool enabled);
+  static Result<packet::Pkt6, packet::DecodeError> decode(std::span<const uint8_t> bytes) {
+    return packet::decodePkt6(bytes);
+  }
+  // Encodes a reply into `wire`; false when it cannot be encoded.
+  static bool encode(const packet::Pkt6& reply, std::vector<uint8_t>& wire);
+  // Counts a sent reply in its message-type statistic.
+  static void countSent(GlobalStats6& stats, const packet::Pkt6& reply);
   static Result<std::shared_ptr<const Config>, config::ConfigError> parse(
       const nlohmann::json& json, const config::ParseContext& context);
   static Result<std::unique_ptr<Io>, std::string> openIo(const Config& config,

@@ -12,4 +12,17 @@ enum class DropReason {
   kUnknownClient,  // DHCPv4 INIT-REBOOT from a client with no lease, non-authoritative subnet
 };
 
+// Counts a dropped query: every drop in `receive_drop`, store failures also in
+// `lease_write_failed`. Stats is GlobalStats4 or GlobalStats6.
+template <typename Stats>
+void countDrop(Stats& stats, DropReason drop) {
+  if (drop == DropReason::kNone) {
+    return;
+  }
+  stats.receive_drop->add(1);
+  if (drop == DropReason::kStoreFailed) {
+    stats.lease_write_failed->add(1);
+  }
+}
+
 }  // namespace leasehold::engine
