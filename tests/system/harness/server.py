@@ -3,10 +3,11 @@
 Both take Kea's command line (`-c FILE` runs, `-t FILE` checks, `-p PORT` server port, `-P PORT`
 client port, `-d` verbose; SIGHUP reloads, SIGTERM stops) and Kea's JSON configuration, so the
 same test drives either. The binary comes from, in order:
-  LEASEHOLD_DHCP4_BIN / LEASEHOLD_DHCP6_BIN      when set
-  <build>/bin/leasehold-dhcp4 / -dhcp6           when built; <build> is LEASEHOLD_BUILD_DIR,
-                                                 or build/ at the top of the source tree
-  /usr/sbin/kea-dhcp4 / kea-dhcp6                otherwise (Debian's Kea 2.2)
+  LEASEHOLD_DHCP4_BIN / LEASEHOLD_DHCP6_BIN      when set (Kea 2.2's /usr/sbin/kea-dhcp4 and
+                                                 kea-dhcp6 work too: the tests hold for both)
+  <build>/bin/leasehold-dhcp4 / -dhcp6           otherwise; <build> is LEASEHOLD_BUILD_DIR, or
+                                                 build/ at the top of the source tree
+A missing binary is an error, never a silent switch to another server.
 """
 
 import json
@@ -27,12 +28,12 @@ def server_binary(family):
     configured = os.environ.get(f"LEASEHOLD_DHCP{family}_BIN")
     if configured:
         return configured
-    build_dirs = [os.environ.get("LEASEHOLD_BUILD_DIR"), os.path.join(SOURCE_DIR, "build")]
-    for build_dir in filter(None, build_dirs):
-        candidate = os.path.join(build_dir, "bin", f"leasehold-dhcp{family}")
-        if os.access(candidate, os.X_OK):
-            return candidate
-    return f"/usr/sbin/kea-dhcp{family}"
+    build_dir = os.environ.get("LEASEHOLD_BUILD_DIR") or os.path.join(SOURCE_DIR, "build")
+    candidate = os.path.join(build_dir, "bin", f"leasehold-dhcp{family}")
+    if not os.access(candidate, os.X_OK):
+        raise FileNotFoundError(f"{candidate} is not built; build it, or name a server with "
+                                f"LEASEHOLD_DHCP{family}_BIN")
+    return candidate
 
 
 def dhcp4_config(workdir, interface, subnets, **parameters):
