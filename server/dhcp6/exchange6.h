@@ -85,6 +85,10 @@ class Exchange6 {
                std::optional<packet::StatusCode6> status, std::string_view status_text,
                uint8_t zeroed_length) const;
   std::pair<uint32_t, uint32_t> timers(const SubnetState6& subnet, const Lease6& lease) const;
+  bool requested(uint16_t option_code) const;
+  // Returns the prefix to exclude from a delegated prefix (RFC 6603), or nullopt when none is
+  // set. A reservation of this prefix decides first, then the prefix's pd-pool.
+  std::optional<IPv6Prefix> excludedPrefix(const IPv6Address& prefix, uint8_t length) const;
 
   Engine6& engine_;
   const Runtime6& runtime_;
@@ -98,6 +102,7 @@ class Exchange6 {
   SubnetState6* subnet_ = nullptr;
   std::vector<SubnetState6*> candidates_;
   const config::Reservation6* reservation_ = nullptr;
+  SubnetState6* reservation_subnet_ = nullptr;  // the subnet `reservation_` applies in
   std::vector<Lease6> client_leases_;  // the client's leases in the candidate subnets
   std::set<IPv6Address> assigned_in_reply_;  // avoids giving one address to two IAs
   const SubnetState6* options_subnet_ = nullptr;  // subnet whose options the reply carries

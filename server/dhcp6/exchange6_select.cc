@@ -206,12 +206,14 @@ void Exchange6::findReservation() {
       }
       if (const auto* found = candidate->reservations.find(type, *identifier)) {
         reservation_ = found;
+        reservation_subnet_ = candidate;
         return;
       }
     }
     if (subnet_->subnet->reservations_global) {
       if (const auto* found = runtime_.globalReservations().find(type, *identifier)) {
         reservation_ = found;
+        reservation_subnet_ = subnet_;
         return;
       }
     }
@@ -247,6 +249,15 @@ SubnetState6* Exchange6::candidateContaining(const IPv6Address& address) const {
     // Delegated prefixes often lie outside the subnet's own prefix.
     if (candidate->findPool(LeaseType::kPd, address) != nullptr) {
       return candidate;
+    }
+  }
+  // A reserved prefix may lie outside every pool and outside the subnet's prefix; it belongs
+  // to the subnet the reservation was found in.
+  if (reservation_ != nullptr) {
+    for (const IPv6Prefix& prefix : reservation_->prefixes) {
+      if (prefix.address == address) {
+        return reservation_subnet_;
+      }
     }
   }
   return nullptr;
