@@ -161,24 +161,6 @@ SharedNetwork4 parseSharedNetworkHeader(Section& section, const ParseState& stat
   return network;
 }
 
-void checkSubnets(const std::vector<Subnet4>& subnets, const std::vector<std::string>& paths) {
-  std::map<SubnetId, size_t> ids;
-  std::vector<NamedRange<IPv4Address>> ranges;
-  for (size_t i = 0; i < subnets.size(); ++i) {
-    const auto [it, inserted] = ids.emplace(subnets[i].id, i);
-    if (!inserted) {
-      fail(paths[i] + "/id", "duplicate subnet id " + std::to_string(subnets[i].id) +
-                                 ": subnets " + subnets[it->second].prefix.toString() +
-                                 " and " + subnets[i].prefix.toString() + " both use it");
-    }
-    // Leasehold keys every lease and host query by subnet, so subnets must not overlap.
-    ranges.push_back({subnets[i].prefix.first(), subnets[i].prefix.last(), paths[i] + "/subnet",
-                      subnets[i].prefix.toString() + " (id " + std::to_string(subnets[i].id) +
-                          ")"});
-  }
-  checkNoOverlap(ranges, "subnet");
-}
-
 std::shared_ptr<const Dhcp4Config> buildDhcp4(const Json& root, const ParseContext& context) {
   auto config = std::make_shared<Dhcp4Config>();
   const Json& inner = selectDaemonObject(root, "Dhcp4");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -145,6 +146,28 @@ void checkNoOverlap(std::vector<NamedRange<Address>> ranges, std::string_view wh
                                std::string(what) + " " + ranges[i - 1].text);
     }
   }
+}
+
+// Throws for a subnet id used twice or two subnets that overlap. `paths` holds each subnet's
+// configuration path, in the same order. Leasehold keys every lease and host query by subnet,
+// so subnets must not overlap.
+template <typename Subnet>
+void checkSubnets(const std::vector<Subnet>& subnets, const std::vector<std::string>& paths) {
+  using Address = decltype(subnets.front().prefix.first());
+  std::map<SubnetId, size_t> ids;
+  std::vector<NamedRange<Address>> ranges;
+  for (size_t i = 0; i < subnets.size(); ++i) {
+    const auto [it, inserted] = ids.emplace(subnets[i].id, i);
+    if (!inserted) {
+      fail(paths[i] + "/id", "duplicate subnet id " + std::to_string(subnets[i].id) +
+                                 ": subnets " + subnets[it->second].prefix.toString() +
+                                 " and " + subnets[i].prefix.toString() + " both use it");
+    }
+    ranges.push_back({subnets[i].prefix.first(), subnets[i].prefix.last(), paths[i] + "/subnet",
+                      subnets[i].prefix.toString() + " (id " + std::to_string(subnets[i].id) +
+                          ")"});
+  }
+  checkNoOverlap(ranges, "subnet");
 }
 
 // Reads a subnet "id" (required: leases and reservations are keyed by it).
