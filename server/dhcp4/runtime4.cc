@@ -2,6 +2,8 @@
 
 #include <functional>
 
+#include "server/engine/shared_network_links.h"
+
 namespace leasehold::dhcp4 {
 
 namespace {
@@ -106,17 +108,8 @@ Result<std::unique_ptr<Runtime4>, std::string> Runtime4::build(
     state.stats = registerSubnetStats(registry, subnet.id);
     runtime->subnet_index_.emplace(subnet.id, i);
   }
-  for (auto& state : runtime->subnets_) {
-    if (state.shared_network == nullptr) {
-      state.siblings.push_back(&state);
-      continue;
-    }
-    for (SubnetId member : state.shared_network->subnet_ids) {
-      if (SubnetState4* sibling = runtime->findSubnet(member)) {
-        state.siblings.push_back(sibling);
-      }
-    }
-  }
+  engine::linkSharedNetworkSiblings(runtime->subnets_,
+                                    [&](SubnetId id) { return runtime->findSubnet(id); });
   for (const auto& reservation : cfg.global_reservations) {
     runtime->global_reservations_.add(reservation);
     if (reservation.ip_address) {
