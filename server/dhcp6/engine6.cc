@@ -24,7 +24,7 @@ std::optional<Reply6> Exchange6::solicit(DropReason& drop) {
     return std::nullopt;
   }
   if (!selectSubnet()) {
-    drop = DropReason::kNoSubnet;
+    drop = noSubnetReason();
     return std::nullopt;
   }
   if (!loadClientLeases()) {
@@ -59,7 +59,7 @@ std::optional<Reply6> Exchange6::request(DropReason& drop) {
     return reply;
   }
   if (!selectSubnet()) {
-    drop = DropReason::kNoSubnet;
+    drop = noSubnetReason();
     return std::nullopt;
   }
   if (!loadClientLeases()) {
@@ -93,7 +93,7 @@ std::optional<Reply6> Exchange6::renew(DropReason& drop, bool rebind) {
     return std::nullopt;
   }
   if (!selectSubnet()) {
-    drop = DropReason::kNoSubnet;
+    drop = noSubnetReason();
     return std::nullopt;
   }
   if (!loadClientLeases()) {
@@ -245,7 +245,7 @@ std::optional<Reply6> Exchange6::confirm(DropReason& drop) {
     return std::nullopt;
   }
   if (!selectSubnet()) {
-    drop = DropReason::kNoSubnet;
+    drop = noSubnetReason();
     return std::nullopt;
   }
   // RFC 8415 section 18.3.3: answer only when the client listed addresses; Success when all
@@ -303,6 +303,10 @@ std::optional<Reply6> Exchange6::informationRequest(DropReason& drop) {
     return std::nullopt;
   }
   const bool selected = selectSubnet();
+  if (!selected && noSubnetReason() == DropReason::kDropClass) {
+    drop = DropReason::kDropClass;
+    return std::nullopt;
+  }
   Reply6 reply = makeReply(MessageType6::kReply);
   if (!selected) {
     options_subnet_ = nullptr;

@@ -9,6 +9,7 @@
 #include <set>
 #include <vector>
 
+#include "server/classify/expression.h"
 #include "server/dhcp6/engine6.h"
 #include "server/engine/client_classes.h"
 
@@ -43,6 +44,16 @@ class Exchange6 {
   SubnetState6* findSubnetForAddress(const IPv6Address& address) const;
   bool subnetAdmitsClient(const SubnetState6& subnet) const;
   void classify();
+  void addVendorClass();
+  // Evaluates the classes that the reply's shared network, subnet and pool require; called
+  // when the reply's options are chosen.
+  // NOTE: only the pool whose options the reply carries counts; Kea collects the pools of
+  // every address in the reply.
+  void classifyAdditional();
+  classify::PacketView packetView() const;
+  DropReason noSubnetReason() const {
+    return dropped_by_class_ ? DropReason::kDropClass : DropReason::kNoSubnet;
+  }
   void findReservation();
   void extractHwAddr();
   bool loadClientLeases();
@@ -96,6 +107,7 @@ class Exchange6 {
   const InterfaceAddresses& interfaces_;
 
   engine::ClientClasses classes_;
+  bool dropped_by_class_ = false;  // the query belongs to the DROP class
   std::vector<uint8_t> duid_;
   HwAddr hwaddr_;
   uint32_t hwaddr_source_ = 0;

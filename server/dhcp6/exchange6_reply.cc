@@ -210,6 +210,7 @@ Reply6 Exchange6::makeReply(packet::MessageType6 type) {
 }
 
 void Exchange6::addConfiguredOptions(Reply6& reply) {
+  classifyAdditional();
   packet::Pkt6& out = reply.packet;
   const config::Dhcp6Config& cfg = runtime_.config();
 
