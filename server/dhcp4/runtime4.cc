@@ -83,6 +83,7 @@ Result<std::unique_ptr<Runtime4>, std::string> Runtime4::build(
   std::unique_ptr<Runtime4> runtime(new Runtime4());
   runtime->config_ = std::move(config);
   runtime->stats_ = registerGlobalStats4(registry);
+  runtime->shared_store_ = node_salt != 0;
   const config::Dhcp4Config& cfg = *runtime->config_;
 
   // Subnets, their pools and reservations. The vector is sized once so that the

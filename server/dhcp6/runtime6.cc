@@ -113,6 +113,7 @@ Result<std::unique_ptr<Runtime6>, std::string> Runtime6::build(
   runtime->config_ = std::move(config);
   runtime->server_duid_ = std::move(server_duid);
   runtime->stats_ = registerGlobalStats(registry);
+  runtime->shared_store_ = node_salt != 0;
   const config::Dhcp6Config& cfg = *runtime->config_;
 
   runtime->subnets_.resize(cfg.subnets.size());
