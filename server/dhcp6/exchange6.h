@@ -85,6 +85,11 @@ class Exchange6 {
   // for one of its leases, else NoBinding. Returns false when the store failed.
   bool forEachListedLease(packet::Pkt6& reply, bool prefixes, std::string_view done,
                           const std::function<bool(const Lease6&)>& act);
+  // Answers a RELEASE or DECLINE: checks identifiers and unicast, runs `act` through
+  // forEachListedLease, then adds the top-level Success status with text `processed`.
+  std::optional<Reply6> answerListedLeases(DropReason& drop, bool prefixes,
+                                           std::string_view done, std::string_view processed,
+                                           const std::function<bool(const Lease6&)>& act);
 
   // ---- replies (exchange6_reply.cc)
   Reply6 makeReply(packet::MessageType6 type);

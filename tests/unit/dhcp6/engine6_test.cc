@@ -132,6 +132,29 @@ TEST_F(Engine6Test, ReleaseRemovesLeaseAndUnknownIaGetsNoBinding) {
   EXPECT_EQ(stat("subnet[1].assigned-nas"), 0);
 }
 
+TEST_F(Engine6Test, DeclineHoldsAddressForProbation) {
+  configure(kConfig);
+  ASSERT_TRUE(request(1, {{kIaNa, 1}}).has_value());
+  const auto reply = send(query(MessageType6::kDecline, 1, {{kIaNa, 1, "2001:db8:1::10"}}, true));
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(topStatus(*reply), StatusCode6::kSuccess);
+  const auto na = ias(*reply, kIaNa);
+  ASSERT_EQ(na.size(), 1u);
+  EXPECT_EQ(na[0].status, StatusCode6::kSuccess);
+  const auto lease = leaseAt("2001:db8:1::10");
+  ASSERT_TRUE(lease.has_value());
+  EXPECT_EQ(lease->state, LeaseState::kDeclined);
+  EXPECT_NE(lease->duid, duidOf(1));
+  EXPECT_EQ(stat("subnet[1].declined-addresses"), 1);
+
+  // The declined address is not offered to the next client.
+  const auto next = solicit(2, {{kIaNa, 1}});
+  ASSERT_TRUE(next.has_value());
+  const auto offered = ias(*next, kIaNa);
+  ASSERT_EQ(offered[0].addresses.size(), 1u);
+  EXPECT_NE(offered[0].addresses[0], "2001:db8:1::10");
+}
+
 TEST_F(Engine6Test, ReservedAddressGoesToItsHost) {
   configure(kConfig);
   const auto reply = request(0x63, {{kIaNa, 1}});
