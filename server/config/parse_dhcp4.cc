@@ -18,36 +18,7 @@ struct Subnet4Context {
 
 Pool4 parsePool4(Section& section, const ParseState& state, const Subnet4& subnet) {
   Pool4 pool;
-  auto text = section.string("pool");
-  if (!text) {
-    section.failAt("pool", "missing pool: use \"first - last\" or \"prefix/length\"");
-  }
-  const std::string invalid = "invalid pool " + quote(*text) + " in subnet " +
-                              std::to_string(subnet.id) + ": ";
-  const PoolText parts = splitPoolText(*text);
-  if (parts.prefix.empty()) {
-    auto first = IPv4Address::parse(parts.first);
-    auto last = IPv4Address::parse(parts.last);
-    if (!first || !last) {
-      section.failAt("pool", invalid + "expected two IPv4 addresses");
-    }
-    if (*first > *last) {
-      section.failAt("pool", invalid + "start is above end");
-    }
-    pool.first = *first;
-    pool.last = *last;
-  } else {
-    auto prefix = IPv4Prefix::parse(parts.prefix);
-    if (!prefix) {
-      section.failAt("pool", invalid + "expected \"first - last\" or \"prefix/length\"");
-    }
-    pool.first = prefix->first();
-    pool.last = prefix->last();
-  }
-  if (!subnet.prefix.contains(pool.first) || !subnet.prefix.contains(pool.last)) {
-    section.failAt("pool", invalid + "outside the subnet " + subnet.prefix.toString());
-  }
-
+  parsePoolRange(section, subnet, pool);
   pool.options = parseOptionData(section, state);
   pool.client_classes = parseClassRestriction(section);
   pool.require_client_classes = parseAdditionalClasses(section);

@@ -30,35 +30,7 @@ void parsePoolCommon(Section& section, const ParseState& state, Pool6& pool) {
 Pool6 parseAddressPool(Section& section, const ParseState& state, const Subnet6& subnet) {
   Pool6 pool;
   pool.type = LeaseType::kNa;
-  auto text = section.string("pool");
-  if (!text) {
-    section.failAt("pool", "missing pool: use \"first - last\" or \"prefix/length\"");
-  }
-  const std::string invalid = "invalid pool " + quote(*text) + " in subnet " +
-                              std::to_string(subnet.id) + ": ";
-  const PoolText parts = splitPoolText(*text);
-  if (parts.prefix.empty()) {
-    auto first = IPv6Address::parse(parts.first);
-    auto last = IPv6Address::parse(parts.last);
-    if (!first || !last) {
-      section.failAt("pool", invalid + "expected two IPv6 addresses");
-    }
-    if (*first > *last) {
-      section.failAt("pool", invalid + "start is above end");
-    }
-    pool.first = *first;
-    pool.last = *last;
-  } else {
-    auto prefix = IPv6Prefix::parse(parts.prefix);
-    if (!prefix) {
-      section.failAt("pool", invalid + "expected \"first - last\" or \"prefix/length\"");
-    }
-    pool.first = prefix->first();
-    pool.last = prefix->last();
-  }
-  if (!subnet.prefix.contains(pool.first) || !subnet.prefix.contains(pool.last)) {
-    section.failAt("pool", invalid + "outside the subnet " + subnet.prefix.toString());
-  }
+  parsePoolRange(section, subnet, pool);
   parsePoolCommon(section, state, pool);
   return pool;
 }

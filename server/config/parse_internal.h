@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "server/config/model.h"
@@ -179,6 +180,47 @@ struct PoolText {
   std::string prefix;  // set for the prefix form only
 };
 PoolText splitPoolText(const std::string& text);
+
+// Reads a pool's "pool" text, "first - last" or "prefix/length", into pool.first and
+// pool.last, and throws unless the range is well formed and inside `subnet`. Works for both
+// families: the address and prefix types come from the subnet.
+template <typename Pool, typename Subnet>
+void parsePoolRange(Section& section, const Subnet& subnet, Pool& pool) {
+  using Prefix = std::remove_cvref_t<decltype(subnet.prefix)>;
+  using Address = std::remove_cvref_t<decltype(subnet.prefix.address)>;
+  constexpr bool kIPv4 = std::is_same_v<Address, IPv4Address>;
+
+  auto text = section.string("pool");
+  if (!text) {
+    section.failAt("pool", "missing pool: use \"first - last\" or \"prefix/length\"");
+  }
+  const std::string invalid = "invalid pool " + quote(*text) + " in subnet " +
+                              std::to_string(subnet.id) + ": ";
+  const PoolText parts = splitPoolText(*text);
+  if (parts.prefix.empty()) {
+    auto first = Address::parse(parts.first);
+    auto last = Address::parse(parts.last);
+    if (!first || !last) {
+      section.failAt("pool", invalid + (kIPv4 ? "expected two IPv4 addresses"
+                                              : "expected two IPv6 addresses"));
+    }
+    if (*first > *last) {
+      section.failAt("pool", invalid + "start is above end");
+    }
+    pool.first = *first;
+    pool.last = *last;
+  } else {
+    auto prefix = Prefix::parse(parts.prefix);
+    if (!prefix) {
+      section.failAt("pool", invalid + "expected \"first - last\" or \"prefix/length\"");
+    }
+    pool.first = prefix->first();
+    pool.last = prefix->last();
+  }
+  if (!subnet.prefix.contains(pool.first) || !subnet.prefix.contains(pool.last)) {
+    section.failAt("pool", invalid + "outside the subnet " + subnet.prefix.toString());
+  }
+}
 // Reads the `relay` object's ip-addresses (or Kea 1.x's single ip-address) as text.
 std::vector<std::string> parseRelayAddresses(Section& section);
 // Rejects a subnet interface that differs from its shared network's.
