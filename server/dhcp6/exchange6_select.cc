@@ -28,7 +28,9 @@ uint16_t readUint16(std::span<const uint8_t> bytes) {
 bool Exchange6::validIdentifiers(bool server_id_required, bool server_id_allowed) const {
   const auto client_id = query_.options.find(packet::option6::kClientId);
   const auto server_id = query_.options.find(packet::option6::kServerId);
-  if (!client_id || client_id->empty()) {
+  // A DUID longer than any store keeps (Kea's limit too) could be advertised but never
+  // committed, so such a client is refused from its first message.
+  if (!client_id || client_id->empty() || client_id->size() > kMaxDuidLength) {
     return false;
   }
   if (server_id) {
