@@ -49,9 +49,11 @@ bool Exchange6::unicastNotAllowed() const {
   return served == interfaces_.end() || !served->second.unicast;
 }
 
+// Like Kea 2.2, selection skips subnets whose client-class guard rejects the client, so a
+// guarded subnet never becomes the way into its shared network for other clients.
 SubnetState6* Exchange6::findSubnetForAddress(const IPv6Address& address) const {
   for (const SubnetState6& state : runtime_.subnets()) {
-    if (state.subnet->prefix.contains(address)) {
+    if (state.subnet->prefix.contains(address) && subnetAdmitsClient(state)) {
       return const_cast<SubnetState6*>(&state);
     }
   }
@@ -206,7 +208,8 @@ bool Exchange6::selectSubnet() {
           !state.subnet->interface.empty() || state.shared_network == nullptr
               ? state.subnet->interface
               : state.shared_network->interface;
-      if (!bound.empty() && bound == query_.transport.interface_name) {
+      if (!bound.empty() && bound == query_.transport.interface_name &&
+          subnetAdmitsClient(state)) {
         selected = const_cast<SubnetState6*>(&state);
         break;
       }
