@@ -114,13 +114,15 @@ void Exchange6::classifyAdditional() {
   if (options_subnet_ == nullptr) {
     return;
   }
-  const std::vector<std::string>* lists[] = {
+  std::vector<const std::vector<std::string>*> lists = {
       options_subnet_->shared_network != nullptr
           ? &options_subnet_->shared_network->require_client_classes
           : nullptr,
       &options_subnet_->subnet->require_client_classes,
-      options_pool_ != nullptr ? &options_pool_->require_client_classes : nullptr,
   };
+  for (const config::Pool6* pool : reply_pools_) {
+    lists.push_back(&pool->require_client_classes);
+  }
   engine::evaluateAdditionalClasses(runtime_.config(), lists, packetView(), classes_);
 }
 
