@@ -237,7 +237,8 @@ class Daemon {
     return {};
   }
 
-  // Reloads the configuration file (SIGHUP, config-reload).
+  // Reloads the configuration file (SIGHUP, config-reload). The caller reopens the control
+  // channels afterwards with reconfigureChannels().
   Result<void, std::string> reload() {
     log::info(logId("RELOAD_STARTED"), "reloading configuration from {}",
               command_line_.config_file);
@@ -257,7 +258,10 @@ class Daemon {
     return {};
   }
 
-  // apply() plus what follows a successful reconfiguration: logging and control channels.
+  // apply() plus what follows a successful reconfiguration on the daemon thread: logging and
+  // timers. The control channels are left to reconfigureChannels(), because a command
+  // handler that waits for this on the control thread would deadlock if this waited for the
+  // control thread in turn.
   Result<void, std::string> applyAll(std::shared_ptr<const Config> config) {
     auto applied = apply(std::move(config));
     if (!applied) {
@@ -268,13 +272,20 @@ class Daemon {
     scheduleReclaim();
     scheduleFlush();
     scheduleRecount();
-    if (control_server_) {
-      if (auto channels = control_server_->configure(config_->control_sockets); !channels) {
-        log::error(logId("CONTROL_CHANNELS_FAILED"),
-                   "the new configuration is serving, but its control channels failed: {}",
-                   channels.error());
-        return makeUnexpected("control channels: " + channels.error());
-      }
+    return {};
+  }
+
+  // Reopens the control channels of the running configuration. May be called from any
+  // thread except the daemon thread while the control thread waits for it.
+  Result<void, std::string> reconfigureChannels() {
+    if (!control_server_) {
+      return {};
+    }
+    if (auto channels = control_server_->configure(snapshot()->control_sockets); !channels) {
+      log::error(logId("CONTROL_CHANNELS_FAILED"),
+                 "the new configuration is serving, but its control channels failed: {}",
+                 channels.error());
+      return makeUnexpected("control channels: " + channels.error());
     }
     return {};
   }
@@ -357,14 +368,14 @@ class Daemon {
       if (!applied) {
         return makeUnexpected(control::ActionError{applied.error()});
       }
-      return {};
+      return channelsResult();
     }
     control::ActionResult reloadConfig() override {
       auto reloaded = daemon_.onDaemonThread([this] { return daemon_.reload(); });
       if (!reloaded) {
         return makeUnexpected(control::ActionError{reloaded.error()});
       }
-      return {};
+      return channelsResult();
     }
     void requestShutdown(int exit_value) override {
       daemon_.exit_value_ = exit_value;
@@ -406,6 +417,14 @@ class Daemon {
     }
 
    private:
+    // Runs on the control thread, where ControlServer::configure() runs inline.
+    control::ActionResult channelsResult() {
+      if (auto channels = daemon_.reconfigureChannels(); !channels) {
+        return makeUnexpected(control::ActionError{channels.error()});
+      }
+      return {};
+    }
+
     Daemon& daemon_;
   };
 
@@ -482,7 +501,9 @@ class Daemon {
         return;
       }
       if (signal == SIGHUP) {
-        reload();
+        if (reload()) {
+          reconfigureChannels();
+        }
         waitForSignal();
         return;
       }

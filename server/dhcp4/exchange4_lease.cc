@@ -88,6 +88,7 @@ std::optional<IPv4Address> Exchange4::chooseOfferAddress() {
         return reserved;
       }
       runtime_.stats().reservation_conflicts->add(1);
+      subnet->stats.reservation_conflicts->add(1);
     }
   }
 

@@ -25,6 +25,7 @@ SubnetStats4 registerSubnetStats(stats::StatsRegistry& registry, SubnetId id) {
   stats.allocation_fail_subnet = counter(registry, prefix + "v4-allocation-fail-subnet");
   stats.allocation_fail_no_pools = counter(registry, prefix + "v4-allocation-fail-no-pools");
   stats.allocation_fail_classes = counter(registry, prefix + "v4-allocation-fail-classes");
+  stats.reservation_conflicts = counter(registry, prefix + "v4-reservation-conflicts");
   return stats;
 }
 
@@ -80,6 +81,7 @@ Result<std::unique_ptr<Runtime4>, std::string> Runtime4::build(
     stats::StatsRegistry& registry, const Clock& clock, uint64_t node_salt) {
   std::unique_ptr<Runtime4> runtime(new Runtime4());
   runtime->config_ = std::move(config);
+  const bool reconfiguring = registry.find("declined-addresses") != nullptr;
   runtime->stats_ = registerGlobalStats4(registry);
   const config::Dhcp4Config& cfg = *runtime->config_;
 
@@ -127,6 +129,18 @@ Result<std::unique_ptr<Runtime4>, std::string> Runtime4::build(
   auto loaded = runtime->loadLeases(store, clock);
   if (!loaded) {
     return makeUnexpected(loaded.error());
+  }
+
+  // Kea counts the declined leases again on every configuration, which adds a sample even
+  // when the count is unchanged.
+  int64_t declined = 0;
+  for (const SubnetState4& state : runtime->subnets_) {
+    declined += state.stats.declined_addresses->currentInteger();
+  }
+  if (reconfiguring) {
+    runtime->stats_.declined_addresses->set(declined);
+  } else {
+    runtime->stats_.declined_addresses->restart(declined);
   }
   return runtime;
 }
@@ -189,9 +203,9 @@ Result<void, std::string> Runtime4::loadLeases(LeaseStore& store, const Clock& c
       }
     }
 
-    state.stats.total_addresses->set(static_cast<int64_t>(total));
-    state.stats.assigned_addresses->set(assigned);
-    state.stats.declined_addresses->set(declined);
+    state.stats.total_addresses->restart(static_cast<int64_t>(total));
+    state.stats.assigned_addresses->restart(assigned);
+    state.stats.declined_addresses->restart(declined);
   }
   return {};
 }

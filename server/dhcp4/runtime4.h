@@ -34,6 +34,7 @@ struct SubnetStats4 {
   stats::Statistic* allocation_fail_subnet = nullptr;
   stats::Statistic* allocation_fail_no_pools = nullptr;
   stats::Statistic* allocation_fail_classes = nullptr;
+  stats::Statistic* reservation_conflicts = nullptr;
 };
 
 // Server-wide statistics.

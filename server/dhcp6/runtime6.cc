@@ -110,6 +110,7 @@ Result<std::unique_ptr<Runtime6>, std::string> Runtime6::build(
   std::unique_ptr<Runtime6> runtime(new Runtime6());
   runtime->config_ = std::move(config);
   runtime->server_duid_ = std::move(server_duid);
+  const bool reconfiguring = registry.find("declined-addresses") != nullptr;
   runtime->stats_ = registerGlobalStats(registry);
   const config::Dhcp6Config& cfg = *runtime->config_;
 
@@ -163,6 +164,18 @@ Result<std::unique_ptr<Runtime6>, std::string> Runtime6::build(
   if (!loaded) {
     return makeUnexpected(loaded.error());
   }
+
+  // Kea counts the declined leases again on every configuration, which adds a sample even
+  // when the count is unchanged.
+  int64_t declined = 0;
+  for (const SubnetState6& state : runtime->subnets_) {
+    declined += state.stats.declined_addresses->currentInteger();
+  }
+  if (reconfiguring) {
+    runtime->stats_.declined_addresses->set(declined);
+  } else {
+    runtime->stats_.declined_addresses->restart(declined);
+  }
   return runtime;
 }
 
@@ -215,11 +228,11 @@ Result<void, std::string> Runtime6::loadLeases(LeaseStore& store, const Clock& c
       }
     }
 
-    state.stats.total_nas->set(cappedTotal(state.na_pools));
-    state.stats.total_pds->set(cappedTotal(state.pd_pools));
-    state.stats.assigned_nas->set(assigned_nas);
-    state.stats.assigned_pds->set(assigned_pds);
-    state.stats.declined_addresses->set(declined);
+    state.stats.total_nas->restart(cappedTotal(state.na_pools));
+    state.stats.total_pds->restart(cappedTotal(state.pd_pools));
+    state.stats.assigned_nas->restart(assigned_nas);
+    state.stats.assigned_pds->restart(assigned_pds);
+    state.stats.declined_addresses->restart(declined);
   }
   return {};
 }
