@@ -67,6 +67,7 @@ class Daemon {
         flush_timer_(io_),
         disable_timer_(io_),
         recount_timer_(io_),
+        settle_timer_(io_),
         control_(*this),
         started_(std::chrono::steady_clock::now()),
         reloaded_(started_) {}
@@ -205,12 +206,22 @@ class Daemon {
                          workerCount(*config_) != workerCount(*config);
     if (!restart) {
       Family::configureEngine(service_->engine(), *config);
+      retired_runtimes_.push_back(service_->runtime());
+      shared_runtime->continueCursorsFrom(*retired_runtimes_.back());
       service_->setRuntime(std::move(shared_runtime));
       setConfig(std::move(config));
+      scheduleSettle();
       return {};
     }
     if (service_) {
       service_->stop();  // frees the ports before the new sockets bind them
+      // The stopped workers may have committed leases after the new runtime read the store.
+      retired_runtimes_.clear();
+      settle_timer_.cancel();
+      shared_runtime->continueCursorsFrom(*service_->runtime());
+      shared_runtime->settlePools(*store, clock_);
+    } else {
+      shared_runtime->markPoolsSettled();
     }
     typename Family::Addresses addresses;
     auto io = Family::openIo(*config, addresses);
@@ -474,6 +485,23 @@ class Daemon {
     }
   }
 
+  // Settles the pools of the serving runtime once no worker still runs an exchange on a
+  // runtime that a reconfiguration replaced. Workers let go of the old runtime when their
+  // next receive returns, so this takes up to one receive timeout.
+  void scheduleSettle() {
+    settle_timer_.expires_after(kSettlePoll);
+    settle_timer_.async_wait([this](const boost::system::error_code& error) {
+      if (error || !service_) {
+        return;
+      }
+      std::erase_if(retired_runtimes_,
+                    [](const std::shared_ptr<Runtime>& runtime) { return runtime.use_count() == 1; });
+      if (!retired_runtimes_.empty() || !service_->runtime()->settlePools(*store_, clock_)) {
+        scheduleSettle();
+      }
+    });
+  }
+
   void setConfig(std::shared_ptr<const Config> config) {
     std::lock_guard lock(config_mutex_);
     config_ = std::move(config);
@@ -517,6 +545,7 @@ class Daemon {
     flush_timer_.cancel();
     disable_timer_.cancel();
     recount_timer_.cancel();
+    settle_timer_.cancel();
     signals_.cancel();
     io_.stop();
   }
@@ -620,6 +649,10 @@ class Daemon {
   boost::asio::steady_timer disable_timer_;
   boost::asio::steady_timer recount_timer_;
   static constexpr std::chrono::seconds kRecountInterval{5};
+  boost::asio::steady_timer settle_timer_;
+  static constexpr std::chrono::milliseconds kSettlePoll{50};
+  // Runtimes replaced under traffic that a worker may still hold; daemon thread only.
+  std::vector<std::shared_ptr<Runtime>> retired_runtimes_;
 
   mutable std::mutex config_mutex_;
   std::shared_ptr<const Config> config_;  // written on the daemon thread, GUARDED_BY(config_mutex_)

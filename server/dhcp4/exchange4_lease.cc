@@ -132,11 +132,18 @@ std::optional<IPv4Address> Exchange4::pickFromPools() {
       const auto picked = alloc::pickFromPool<Lease4, IPv4Address>(
           *subnet->pools[p], engine_.store_.leases4(), geometry,
           [&](const IPv4Address& candidate) {
-            // No store lookup here: the pool state already excludes every lease this node
-            // knows of, and the claim at REQUEST time settles the rare stale entry with a NAK.
-            // That saves a database round trip per DISCOVER on SQL stores.
-            return reservedForOther(candidate, *subnet) ? alloc::Verdict::kExclude
-                                                        : alloc::Verdict::kUse;
+            if (reservedForOther(candidate, *subnet)) {
+              return alloc::Verdict::kExclude;
+            }
+            // Once the pools are settled there is no store lookup here: the pool state
+            // excludes every lease this node knows of, and the claim at REQUEST time settles
+            // the rare stale entry with a NAK. That saves a database round trip per DISCOVER
+            // on SQL stores. Right after a reconfiguration the lookup stays, because a NAK
+            // for every lease the previous runtime committed late would cost exchanges.
+            if (runtime_.verifiesPoolCandidates() && !usableForClient(candidate, *subnet, false)) {
+              return alloc::Verdict::kTaken;
+            }
+            return alloc::Verdict::kUse;
           });
       if (picked) {
         lease_subnet_ = subnet;

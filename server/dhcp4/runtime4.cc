@@ -210,6 +210,52 @@ Result<void, std::string> Runtime4::loadLeases(LeaseStore& store, const Clock& c
   return {};
 }
 
+void Runtime4::continueCursorsFrom(const Runtime4& previous) const {
+  for (const SubnetState4& state : subnets_) {
+    const SubnetState4* before = previous.findSubnet(state.subnet->id);
+    if (before == nullptr) {
+      continue;
+    }
+    const auto& pools = state.subnet->pools;
+    const auto& pools_before = before->subnet->pools;
+    for (size_t p = 0; p < pools.size(); ++p) {
+      for (size_t q = 0; q < pools_before.size(); ++q) {
+        if (pools[p].first == pools_before[q].first && pools[p].last == pools_before[q].last) {
+          state.pools[p]->moveCursor(before->pools[q]->cursor());
+        }
+      }
+    }
+  }
+}
+
+bool Runtime4::settlePools(LeaseStore& store, const Clock& clock) const {
+  const UnixTime now = clock.now();
+  for (const SubnetState4& state : subnets_) {
+    const config::Subnet4& subnet = *state.subnet;
+    LeaseQuery4 query;
+    query.subnet_id = subnet.id;
+    auto leases = store.leases4().find(query);
+    if (!leases) {
+      return false;
+    }
+    for (const Lease4& lease : *leases) {
+      const bool occupies = lease.state != LeaseState::kExpiredReclaimed &&
+                            lease.state != LeaseState::kReleased && !lease.expired(now);
+      if (!occupies) {
+        continue;
+      }
+      for (size_t p = 0; p < subnet.pools.size(); ++p) {
+        if (subnet.pools[p].contains(lease.address)) {
+          state.pools[p]->markUsed(slotOf(subnet.pools[p], lease.address));
+          break;
+        }
+      }
+    }
+  }
+  markPoolsSettled();
+  return true;
+}
+
 SubnetState4* Runtime4::findSubnet(SubnetId id) const {
   const auto found = subnet_index_.find(id);
   if (found == subnet_index_.end()) {

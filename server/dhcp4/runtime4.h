@@ -6,6 +6,7 @@
 // it points to change after construction, and both are thread-safe.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -113,6 +114,23 @@ class Runtime4 {
   // changes; the database holds the truth. Returns false when the store failed.
   bool recountLeases(LeaseStore& store) const;
 
+  // True until the pools are settled. A runtime built while another one serves may miss
+  // leases that the other commits after the store was read, so until then offers check
+  // each pool candidate in the store instead of trusting the pool state.
+  bool verifiesPoolCandidates() const {
+    return !pools_settled_.load(std::memory_order_acquire);
+  }
+  // Marks the slot of every lease now stored as used, then stops the checks. REQUIRES: no
+  // exchange still runs on an older runtime. Returns false when the store failed; the
+  // checks then go on.
+  bool settlePools(LeaseStore& store, const Clock& clock) const;
+  // Moves each pool's cursor to where the same pool (same subnet id and range) of
+  // `previous` stands, so the addresses `previous` offered last are not offered again to
+  // other clients. Call it just before this runtime replaces `previous`.
+  void continueCursorsFrom(const Runtime4& previous) const;
+  // Stops the checks without a store scan, for a runtime that no other one served before.
+  void markPoolsSettled() const { pools_settled_.store(true, std::memory_order_release); }
+
  private:
   Runtime4() = default;
   Result<void, std::string> loadLeases(LeaseStore& store, const Clock& clock);
@@ -123,6 +141,7 @@ class Runtime4 {
   engine::ReservationIndex<config::Reservation4> global_reservations_;
   std::unordered_map<IPv4Address, const config::Reservation4*> global_reserved_addresses_;
   mutable GlobalStats4 stats_;
+  mutable std::atomic<bool> pools_settled_{false};
 };
 
 // Creates every DHCPv4 statistic Kea creates at startup, at 0 when it does not exist yet.

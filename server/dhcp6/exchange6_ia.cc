@@ -81,10 +81,14 @@ std::optional<IPv6Address> Exchange6::pickFromPools(LeaseType type, uint8_t leng
             [&pool](const IPv6Address& address) { return pool.slotOf(address); }};
         const auto picked = alloc::pickFromPool<Lease6, IPv6Address>(
             *pool.state, engine_.store_.leases6(), geometry, [&](const IPv6Address& candidate) {
-              // No store lookup: the pool state excludes the leases this node knows of, and a
-              // commit claims atomically (a lost claim picks again).
+              // Once the pools are settled there is no store lookup: the pool state excludes the
+              // leases this node knows of, and a commit claims atomically (a lost claim picks
+              // again). Right after a reconfiguration the lookup stays (see Runtime6).
               if (reservedForOther(candidate, *subnet) || assigned_in_reply_.contains(candidate)) {
                 return alloc::Verdict::kExclude;
+              }
+              if (runtime_.verifiesPoolCandidates() && !usableForClient(candidate, 0, type)) {
+                return alloc::Verdict::kTaken;
               }
               return alloc::Verdict::kUse;
             });

@@ -245,6 +245,51 @@ SubnetState6* Runtime6::findSubnet(SubnetId id) const {
   return const_cast<SubnetState6*>(&subnets_[found->second]);
 }
 
+void Runtime6::continueCursorsFrom(const Runtime6& previous) const {
+  for (const SubnetState6& state : subnets_) {
+    const SubnetState6* before = previous.findSubnet(state.subnet->id);
+    if (before == nullptr) {
+      continue;
+    }
+    for (const LeaseType type : {LeaseType::kNa, LeaseType::kPd}) {
+      for (const PoolRuntime6& pool : state.pools(type)) {
+        for (const PoolRuntime6& pool_before : before->pools(type)) {
+          if (pool.pool->first == pool_before.pool->first &&
+              pool.pool->last == pool_before.pool->last &&
+              pool.step_bits == pool_before.step_bits) {
+            pool.state->moveCursor(pool_before.state->cursor());
+          }
+        }
+      }
+    }
+  }
+}
+
+bool Runtime6::settlePools(LeaseStore& store, const Clock& clock) const {
+  const UnixTime now = clock.now();
+  for (const SubnetState6& state : subnets_) {
+    LeaseQuery6 query;
+    query.subnet_id = state.subnet->id;
+    auto leases = store.leases6().find(query);
+    if (!leases) {
+      return false;
+    }
+    for (const Lease6& lease : *leases) {
+      const bool occupies =
+          lease.state == LeaseState::kDefault || lease.state == LeaseState::kDeclined;
+      if (!occupies || lease.expired(now)) {
+        continue;
+      }
+      const LeaseType pool_type = lease.type == LeaseType::kPd ? LeaseType::kPd : LeaseType::kNa;
+      if (const PoolRuntime6* pool = state.findPool(pool_type, lease.address)) {
+        pool->state->markUsed(pool->slotOf(lease.address));
+      }
+    }
+  }
+  markPoolsSettled();
+  return true;
+}
+
 bool Runtime6::recountLeases(LeaseStore& store) const {
   auto counts = store.leases6().count(std::nullopt);
   if (!counts) {

@@ -3,6 +3,7 @@
 // Same lifetime and threading rules as Runtime4.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -123,6 +124,23 @@ class Runtime6 {
   // changes; the database holds the truth. Returns false when the store failed.
   bool recountLeases(LeaseStore& store) const;
 
+  // True until the pools are settled. A runtime built while another one serves may miss
+  // leases that the other commits after the store was read, so until then offers check
+  // each pool candidate in the store instead of trusting the pool state.
+  bool verifiesPoolCandidates() const {
+    return !pools_settled_.load(std::memory_order_acquire);
+  }
+  // Marks the slot of every lease now stored as used, then stops the checks. REQUIRES: no
+  // exchange still runs on an older runtime. Returns false when the store failed; the
+  // checks then go on.
+  bool settlePools(LeaseStore& store, const Clock& clock) const;
+  // Moves each pool's cursor to where the same pool (same subnet id and range) of
+  // `previous` stands, so the addresses `previous` offered last are not offered again to
+  // other clients. Call it just before this runtime replaces `previous`.
+  void continueCursorsFrom(const Runtime6& previous) const;
+  // Stops the checks without a store scan, for a runtime that no other one served before.
+  void markPoolsSettled() const { pools_settled_.store(true, std::memory_order_release); }
+
  private:
   Runtime6() = default;
   Result<void, std::string> loadLeases(LeaseStore& store, const Clock& clock);
@@ -134,6 +152,7 @@ class Runtime6 {
   std::unordered_map<IPv6Address, const config::Reservation6*> global_reserved_;
   std::vector<uint8_t> server_duid_;
   mutable GlobalStats6 stats_;
+  mutable std::atomic<bool> pools_settled_{false};
 };
 
 }  // namespace leasehold::dhcp6
