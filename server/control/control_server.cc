@@ -37,7 +37,7 @@ std::string describe(const config::ControlSocketConfig& socket) {
 }
 
 // Returns the contents of a credentials file without its final line break, so that a file
-// written with `echo` holds the same secret as one written without.
+// written with `echo` contains the same secret as one written without.
 std::string readCredentialFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -56,7 +56,7 @@ std::string readCredentialFile(const std::string& path) {
 }
 
 // Builds "user:password" for one client, reading Kea's user-file and password-file. A
-// password-file without a user or user-file holds "user:password" itself.
+// password-file without a user or user-file contains "user:password" itself.
 std::string clientCredentials(const config::ControlSocketConfig::Client& client) {
   std::string user = client.user;
   if (!client.user_file.empty()) {
@@ -233,6 +233,7 @@ struct ControlServer::Impl {
   std::thread thread;
   std::mutex stop_mutex;
   std::vector<std::shared_ptr<Listener>> listeners;  // touched on the control thread only
+  Probes probes;                                      // touched on the control thread only
 };
 
 ControlServer::ControlServer(CommandRegistry& registry, std::string service_name,
@@ -260,6 +261,7 @@ Result<void, std::string> ControlServer::configure(
     for (const auto& socket : sockets) {
       auto state = std::make_shared<ChannelState>(impl_->registry, impl_->service_name,
                                                   impl_->limits, impl_->counters, socket);
+      state->probes = impl_->probes;
       auto listener = std::make_shared<Listener>(impl_->io, state);
       try {
         for (const auto& client : socket.clients) {
@@ -279,6 +281,10 @@ Result<void, std::string> ControlServer::configure(
     }
     return {};
   });
+}
+
+void ControlServer::setProbes(Probes probes) {
+  impl_->runOnControlThread([this, &probes] { impl_->probes = std::move(probes); });
 }
 
 void ControlServer::stop() {

@@ -67,6 +67,7 @@ class Daemon {
         flush_timer_(io_),
         disable_timer_(io_),
         recount_timer_(io_),
+        heartbeat_timer_(io_),
         settle_timer_(io_),
         control_(*this),
         started_(std::chrono::steady_clock::now()),
@@ -136,7 +137,9 @@ class Daemon {
     control::ControlContext context{Family::kControlFamily, control_, control_, control_store_,
                                     stats_};
     control::registerControlCommands(registry_, context);
+    scheduleHeartbeat();  // before the probes can be asked
     control_server_ = std::make_unique<control::ControlServer>(registry_, Family::kServiceName);
+    control_server_->setProbes({[this] { return healthProbe(); }, [this] { return readyProbe(); }});
     if (auto channels = control_server_->configure(config_->control_sockets); !channels) {
       log::error(logId("START_FAILED"), "cannot open the control channels: {}", channels.error());
       service_->stop();
@@ -456,6 +459,7 @@ class Daemon {
   // `max_period` passes.
   void disableService(std::optional<std::chrono::seconds> max_period, const std::string& origin) {
     disabled_by_.insert(origin);
+    publishServiceState();
     service_->setEnabled(false);
     log::info(logId("SERVICE_DISABLED"), "DHCP service disabled by {}{}", origin,
               max_period ? " for " + std::to_string(max_period->count()) + " s" : "");
@@ -467,6 +471,7 @@ class Daemon {
           return;
         }
         disabled_by_.clear();
+        publishServiceState();
         service_->setEnabled(true);
         log::info(logId("SERVICE_ENABLED"), "DHCP service enabled again: max-period passed");
       });
@@ -478,11 +483,51 @@ class Daemon {
     if (origin == "user") {
       disabled_by_.clear();
     }
+    publishServiceState();
     if (disabled_by_.empty()) {
       disable_timer_.cancel();
       service_->setEnabled(true);
       log::info(logId("SERVICE_ENABLED"), "DHCP service enabled by {}", origin);
     }
+  }
+
+  // Copies what GET /ready reports about dhcp-disable for the control thread to read.
+  void publishServiceState() {
+    std::string origins;
+    for (const std::string& origin : disabled_by_) {
+      origins += (origins.empty() ? "" : ", ") + origin;
+    }
+    std::lock_guard lock(readiness_mutex_);
+    disabled_by_text_ = std::move(origins);
+  }
+
+  // GET /health: the daemon's loop ran recently. The control loop is running, since it
+  // serves the probe.
+  control::ProbeResult healthProbe() const {
+    const auto beat = std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(heartbeat_.load()));
+    const auto silent = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::steady_clock::now() - beat);
+    if (silent > kMainLoopStall) {
+      return {false, "the main loop has not run for " + std::to_string(silent.count()) + " s"};
+    }
+    return {};
+  }
+
+  // GET /ready: a configuration is serving, the lease database is reachable and DHCP service
+  // is enabled.
+  control::ProbeResult readyProbe() const {
+    if (!snapshot()) {
+      return {false, "no configuration loaded"};
+    }
+    std::lock_guard lock(readiness_mutex_);
+    if (database_state_ != ConnectionState::kConnected) {
+      return {false, "lease database unreachable: " + database_message_};
+    }
+    if (!disabled_by_text_.empty()) {
+      return {false, "DHCP service disabled by " + disabled_by_text_};
+    }
+    return {};
   }
 
   // Settles the pools of the serving runtime once no worker still runs an exchange on a
@@ -494,10 +539,21 @@ class Daemon {
       if (error || !service_) {
         return;
       }
-      std::erase_if(retired_runtimes_,
-                    [](const std::shared_ptr<Runtime>& runtime) { return runtime.use_count() == 1; });
+      std::erase_if(retired_runtimes_, [](const std::shared_ptr<Runtime>& runtime) {
+        return runtime.use_count() == 1;
+      });
       if (!retired_runtimes_.empty() || !service_->runtime()->settlePools(*store_, clock_)) {
         scheduleSettle();
+      }
+    });
+  }
+
+  void scheduleHeartbeat() {
+    heartbeat_ = std::chrono::steady_clock::now().time_since_epoch().count();
+    heartbeat_timer_.expires_after(kHeartbeatInterval);
+    heartbeat_timer_.async_wait([this](const boost::system::error_code& error) {
+      if (!error) {
+        scheduleHeartbeat();
       }
     });
   }
@@ -545,6 +601,7 @@ class Daemon {
     flush_timer_.cancel();
     disable_timer_.cancel();
     recount_timer_.cancel();
+    heartbeat_timer_.cancel();
     settle_timer_.cancel();
     signals_.cancel();
     io_.stop();
@@ -593,6 +650,11 @@ class Daemon {
   //   serve-retry-continue keep serving; keep running when it fails
   void onConnectionEvent(const ConnectionEvent& event, const std::string& on_fail) {
     static const std::string kOrigin = "database-connection";
+    {
+      std::lock_guard lock(readiness_mutex_);
+      database_state_ = event.state;
+      database_message_ = event.message;
+    }
     switch (event.state) {
       case ConnectionState::kReconnecting:
         log::warn(logId("LEASE_DB_LOST"), "lease database connection lost ({}), reconnecting, "
@@ -649,10 +711,20 @@ class Daemon {
   boost::asio::steady_timer disable_timer_;
   boost::asio::steady_timer recount_timer_;
   static constexpr std::chrono::seconds kRecountInterval{5};
+  boost::asio::steady_timer heartbeat_timer_;
+  static constexpr std::chrono::seconds kHeartbeatInterval{1};
+  // GET /health fails once the daemon's loop has been busy this long. Applying a large
+  // configuration can legitimately hold it for seconds, so the bound is generous.
+  static constexpr std::chrono::seconds kMainLoopStall{30};
+  std::atomic<std::chrono::steady_clock::rep> heartbeat_{0};  // steady_clock ticks
   boost::asio::steady_timer settle_timer_;
   static constexpr std::chrono::milliseconds kSettlePoll{50};
   // Runtimes replaced under traffic that a worker may still hold; daemon thread only.
   std::vector<std::shared_ptr<Runtime>> retired_runtimes_;
+  mutable std::mutex readiness_mutex_;
+  std::string disabled_by_text_;                               // GUARDED_BY(readiness_mutex_)
+  ConnectionState database_state_ = ConnectionState::kConnected;  // GUARDED_BY(readiness_mutex_)
+  std::string database_message_;                               // GUARDED_BY(readiness_mutex_)
 
   mutable std::mutex config_mutex_;
   std::shared_ptr<const Config> config_;  // written on the daemon thread, GUARDED_BY(config_mutex_)

@@ -124,8 +124,8 @@ class Runtime4 {
   // exchange still runs on an older runtime. Returns false when the store failed; the
   // checks then go on.
   bool settlePools(LeaseStore& store, const Clock& clock) const;
-  // Moves each pool's cursor to where the same pool (same subnet id and range) of
-  // `previous` stands, so the addresses `previous` offered last are not offered again to
+  // Moves each pool's cursor to the position of the same pool (same subnet id and
+  // range) in `previous`, so the addresses `previous` offered last are not offered again to
   // other clients. Call it just before this runtime replaces `previous`.
   void continueCursorsFrom(const Runtime4& previous) const;
   // Stops the checks without a store scan, for a runtime that no other one served before.

@@ -62,7 +62,7 @@ class ControlClientsTest(SystemTestCase):
         return socket_config
 
     def test_curl_http_with_basic_authentication(self):
-        # The password file holds "user:password" because no user is configured for it.
+        # The password file contains "user:password" because no user is configured for it.
         credentials = os.path.join(self.workdir, "credentials")
         with open(credentials, "w") as out:
             out.write(f"second:{PASSWORD}\n")
