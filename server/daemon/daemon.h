@@ -211,20 +211,24 @@ class Daemon {
       Family::configureEngine(service_->engine(), *config);
       retired_runtimes_.push_back(service_->runtime());
       shared_runtime->continueCursorsFrom(*retired_runtimes_.back());
+      shared_runtime->checkPoolCandidates();
       service_->setRuntime(std::move(shared_runtime));
       setConfig(std::move(config));
       scheduleSettle();
       return {};
     }
+    bool need_settle = false;
     if (service_) {
       service_->stop();  // frees the ports before the new sockets bind them
       // The stopped workers may have committed leases after the new runtime read the store.
       retired_runtimes_.clear();
       settle_timer_.cancel();
       shared_runtime->continueCursorsFrom(*service_->runtime());
-      shared_runtime->settlePools(*store, clock_);
-    } else {
-      shared_runtime->markPoolsSettled();
+      if (!shared_runtime->settlePools(*store, clock_)) {
+        // The store failed just now: check candidates until the timer's settle succeeds.
+        shared_runtime->checkPoolCandidates();
+        need_settle = true;
+      }
     }
     typename Family::Addresses addresses;
     auto io = Family::openIo(*config, addresses);
@@ -248,6 +252,9 @@ class Daemon {
               config->interfaces.interfaces.size(),
               config->interfaces.interfaces.size() == 1 ? "y" : "ies", workers);
     setConfig(std::move(config));
+    if (need_settle) {
+      scheduleSettle();
+    }
     return {};
   }
 

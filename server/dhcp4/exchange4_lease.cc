@@ -45,6 +45,16 @@ bool Exchange4::inPermittedPool(IPv4Address address, const SubnetState4& subnet)
   return false;
 }
 
+void Exchange4::markTakenElsewhere(const SubnetState4& subnet, IPv4Address address) const {
+  const auto& pools = subnet.subnet->pools;
+  for (size_t p = 0; p < pools.size(); ++p) {
+    if (pools[p].contains(address)) {
+      subnet.pools[p]->markTakenElsewhere(slotOf(pools[p], address));
+      return;
+    }
+  }
+}
+
 void Exchange4::markPoolSlot(const SubnetState4& subnet, IPv4Address address, bool used) const {
   const auto& pools = subnet.subnet->pools;
   for (size_t p = 0; p < pools.size(); ++p) {
@@ -135,12 +145,13 @@ std::optional<IPv4Address> Exchange4::pickFromPools() {
             if (reservedForOther(candidate, *subnet)) {
               return alloc::Verdict::kExclude;
             }
-            // Once the pools are settled there is no store lookup here: the pool state
-            // excludes every lease this node knows of, and the claim at REQUEST time settles
-            // the rare stale entry with a NAK. That saves a database round trip per DISCOVER
-            // on SQL stores. Right after a reconfiguration the lookup stays, because a NAK
-            // for every lease the previous runtime committed late would cost exchanges.
-            if (runtime_.verifiesPoolCandidates() && !usableForClient(candidate, *subnet, false)) {
+            // A store no other node writes holds only what the pool state already excludes,
+            // so the lookup is skipped once the pools are settled. On a shared store the pool
+            // state misses the other nodes' leases: offering unchecked candidates made a node
+            // whose cursor ran into another node's addresses NAK most REQUESTs. Right after a
+            // reconfiguration it may miss what the previous runtime committed late.
+            const bool check = runtime_.sharedStore() || runtime_.verifiesPoolCandidates();
+            if (check && !usableForClient(candidate, *subnet, false)) {
               return alloc::Verdict::kTaken;
             }
             return alloc::Verdict::kUse;
@@ -238,7 +249,7 @@ Exchange4::Commit Exchange4::commitLease(IPv4Address address) {
     return Commit::kStoreFailed;
   }
   if (outcome == alloc::ClaimOutcome::kTaken) {
-    markPoolSlot(*subnet, address, true);
+    markTakenElsewhere(*subnet, address);
     return Commit::kTaken;
   }
   markPoolSlot(*subnet, address, true);

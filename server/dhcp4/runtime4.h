@@ -86,8 +86,9 @@ class Runtime4 {
  public:
   // Builds the runtime: indexes the configuration, loads which addresses are leased from
   // `store` into the pool states, and sets the subnet statistics from the store's counts.
-  // `node_salt` picks where each pool's cursor starts, so the nodes of a cluster allocate
-  // from different parts of a pool. Errors name the store failure.
+  // `node_salt` is 0 for a store no other node writes (memfile); otherwise it picks where each
+  // pool's cursor starts, so the nodes of a cluster allocate from different parts of a pool,
+  // and makes sharedStore() true. Errors name the store failure.
   static Result<std::unique_ptr<Runtime4>, std::string> build(
       std::shared_ptr<const config::Dhcp4Config> config, LeaseStore& store,
       stats::StatsRegistry& registry, const Clock& clock, uint64_t node_salt);
@@ -105,6 +106,11 @@ class Runtime4 {
   const config::Reservation4* globalReservationFor(IPv4Address address) const;
   GlobalStats4& stats() const { return stats_; }
 
+  // True when other nodes may write the store (a SQL database shared by a cluster): the pool
+  // states then miss their leases, so a candidate from a pool is checked against the store
+  // before it is offered.
+  bool sharedStore() const { return shared_store_; }
+
   // Accounts for a lease that reclamation processed: statistics, and its address goes back to
   // its pool. `lease` is the lease as it was before reclamation.
   void leaseReclaimed(const Lease4& lease) const;
@@ -114,12 +120,15 @@ class Runtime4 {
   // changes; the database holds the truth. Returns false when the store failed.
   bool recountLeases(LeaseStore& store) const;
 
-  // True until the pools are settled. A runtime built while another one serves may miss
-  // leases that the other commits after the store was read, so until then offers check
-  // each pool candidate in the store instead of trusting the pool state.
+  // True between checkPoolCandidates() and settlePools(). A runtime built while another
+  // one serves may miss leases that the other commits after the store was read, so in
+  // between offers check each pool candidate in the store instead of trusting the pool
+  // state.
   bool verifiesPoolCandidates() const {
     return !pools_settled_.load(std::memory_order_acquire);
   }
+  // Starts the checks. Call it before this runtime replaces one that is still serving.
+  void checkPoolCandidates() const { pools_settled_.store(false, std::memory_order_release); }
   // Marks the slot of every lease now stored as used, then stops the checks. REQUIRES: no
   // exchange still runs on an older runtime. Returns false when the store failed; the
   // checks then go on.
@@ -128,8 +137,6 @@ class Runtime4 {
   // range) in `previous`, so the addresses `previous` offered last are not offered again to
   // other clients. Call it just before this runtime replaces `previous`.
   void continueCursorsFrom(const Runtime4& previous) const;
-  // Stops the checks without a store scan, for a runtime that no other one served before.
-  void markPoolsSettled() const { pools_settled_.store(true, std::memory_order_release); }
 
  private:
   Runtime4() = default;
@@ -141,7 +148,8 @@ class Runtime4 {
   engine::ReservationIndex<config::Reservation4> global_reservations_;
   std::unordered_map<IPv4Address, const config::Reservation4*> global_reserved_addresses_;
   mutable GlobalStats4 stats_;
-  mutable std::atomic<bool> pools_settled_{false};
+  bool shared_store_ = false;
+  mutable std::atomic<bool> pools_settled_{true};
 };
 
 // Creates every DHCPv4 statistic Kea creates at startup, at 0 when it does not exist yet.

@@ -81,13 +81,14 @@ std::optional<IPv6Address> Exchange6::pickFromPools(LeaseType type, uint8_t leng
             [&pool](const IPv6Address& address) { return pool.slotOf(address); }};
         const auto picked = alloc::pickFromPool<Lease6, IPv6Address>(
             *pool.state, engine_.store_.leases6(), geometry, [&](const IPv6Address& candidate) {
-              // Once the pools are settled there is no store lookup: the pool state excludes the
-              // leases this node knows of, and a commit claims atomically (a lost claim picks
-              // again). Right after a reconfiguration the lookup stays (see Runtime6).
               if (reservedForOther(candidate, *subnet) || assigned_in_reply_.contains(candidate)) {
                 return alloc::Verdict::kExclude;
               }
-              if (runtime_.verifiesPoolCandidates() && !usableForClient(candidate, 0, type)) {
+              // The pool state misses other nodes' leases on a shared store, and right after
+              // a reconfiguration what the previous runtime committed late (see
+              // Exchange4::pickFromPools); otherwise it is exact and the lookup is skipped.
+              const bool check = runtime_.sharedStore() || runtime_.verifiesPoolCandidates();
+              if (check && !usableForClient(candidate, 0, type)) {
                 return alloc::Verdict::kTaken;
               }
               return alloc::Verdict::kUse;
@@ -310,7 +311,7 @@ Exchange6::Commit Exchange6::commit(const Lease6& desired, const std::optional<L
     }
     if (outcome == alloc::ClaimOutcome::kTaken) {
       if (const PoolRuntime6* pool = subnet.findPool(desired.type, desired.address)) {
-        pool->state->markUsed(pool->slotOf(desired.address));
+        pool->state->markTakenElsewhere(pool->slotOf(desired.address));
       }
       return Commit::kTaken;
     }

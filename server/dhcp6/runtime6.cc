@@ -3,6 +3,8 @@
 #include <functional>
 #include <limits>
 
+#include "server/engine/shared_network_links.h"
+
 namespace leasehold::dhcp6 {
 
 namespace {
@@ -112,6 +114,7 @@ Result<std::unique_ptr<Runtime6>, std::string> Runtime6::build(
   runtime->server_duid_ = std::move(server_duid);
   const bool reconfiguring = registry.find("declined-addresses") != nullptr;
   runtime->stats_ = registerGlobalStats(registry);
+  runtime->shared_store_ = node_salt != 0;
   const config::Dhcp6Config& cfg = *runtime->config_;
 
   runtime->subnets_.resize(cfg.subnets.size());
@@ -139,17 +142,8 @@ Result<std::unique_ptr<Runtime6>, std::string> Runtime6::build(
     state.stats = registerSubnetStats(registry, subnet.id);
     runtime->subnet_index_.emplace(subnet.id, i);
   }
-  for (auto& state : runtime->subnets_) {
-    if (state.shared_network == nullptr) {
-      state.siblings.push_back(&state);
-      continue;
-    }
-    for (SubnetId member : state.shared_network->subnet_ids) {
-      if (SubnetState6* sibling = runtime->findSubnet(member)) {
-        state.siblings.push_back(sibling);
-      }
-    }
-  }
+  engine::linkSharedNetworkSiblings(runtime->subnets_,
+                                    [&](SubnetId id) { return runtime->findSubnet(id); });
   for (const auto& reservation : cfg.global_reservations) {
     runtime->global_reservations_.add(reservation);
     for (const auto& address : reservation.ip_addresses) {
@@ -286,7 +280,7 @@ bool Runtime6::settlePools(LeaseStore& store, const Clock& clock) const {
       }
     }
   }
-  markPoolsSettled();
+  pools_settled_.store(true, std::memory_order_release);
   return true;
 }
 

@@ -116,6 +116,11 @@ class Runtime6 {
   const std::vector<uint8_t>& serverDuid() const { return server_duid_; }
   GlobalStats6& stats() const { return stats_; }
 
+  // True when other nodes may write the store (a SQL database shared by a cluster): the pool
+  // states then miss their leases, so a candidate from a pool is checked against the store
+  // before it is offered.
+  bool sharedStore() const { return shared_store_; }
+
   // Accounts for a lease that reclamation processed (statistics, pool slot freed).
   void leaseReclaimed(const Lease6& lease) const;
 
@@ -124,12 +129,15 @@ class Runtime6 {
   // changes; the database holds the truth. Returns false when the store failed.
   bool recountLeases(LeaseStore& store) const;
 
-  // True until the pools are settled. A runtime built while another one serves may miss
-  // leases that the other commits after the store was read, so until then offers check
-  // each pool candidate in the store instead of trusting the pool state.
+  // True between checkPoolCandidates() and settlePools(). A runtime built while another
+  // one serves may miss leases that the other commits after the store was read, so in
+  // between offers check each pool candidate in the store instead of trusting the pool
+  // state.
   bool verifiesPoolCandidates() const {
     return !pools_settled_.load(std::memory_order_acquire);
   }
+  // Starts the checks. Call it before this runtime replaces one that is still serving.
+  void checkPoolCandidates() const { pools_settled_.store(false, std::memory_order_release); }
   // Marks the slot of every lease now stored as used, then stops the checks. REQUIRES: no
   // exchange still runs on an older runtime. Returns false when the store failed; the
   // checks then go on.
@@ -138,8 +146,6 @@ class Runtime6 {
   // range) in `previous`, so the addresses `previous` offered last are not offered again to
   // other clients. Call it just before this runtime replaces `previous`.
   void continueCursorsFrom(const Runtime6& previous) const;
-  // Stops the checks without a store scan, for a runtime that no other one served before.
-  void markPoolsSettled() const { pools_settled_.store(true, std::memory_order_release); }
 
  private:
   Runtime6() = default;
@@ -152,7 +158,8 @@ class Runtime6 {
   std::unordered_map<IPv6Address, const config::Reservation6*> global_reserved_;
   std::vector<uint8_t> server_duid_;
   mutable GlobalStats6 stats_;
-  mutable std::atomic<bool> pools_settled_{false};
+  bool shared_store_ = false;
+  mutable std::atomic<bool> pools_settled_{true};
 };
 
 }  // namespace leasehold::dhcp6
