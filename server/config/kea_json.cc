@@ -17,6 +17,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Returns nlohmann's message without its "[json.exception.NAME.ID] " prefix.
+std::string withoutExceptionId(const nlohmann::json::exception& error) {
+  const std::string text = error.what();
+  const size_t end = text.find("] ");
+  if (!text.starts_with('[') || end == std::string::npos) {
+    return text;
+  }
+  return text.substr(end + 2);
+}
+
 constexpr int kMaxIncludeDepth = 10;
 constexpr std::string_view kIncludeOpen = "<?include";
 constexpr std::string_view kIncludeClose = "?>";
@@ -301,6 +311,9 @@ Result<nlohmann::json, ConfigError> parseText(const std::string& text, const std
     }
     const size_t offset = e.byte == 0 ? 0 : e.byte - 1;
     return makeUnexpected(ConfigError{"", preprocessor.locate(offset) + ": invalid JSON: " + reason});
+  } catch (const nlohmann::json::exception& e) {
+    // A number beyond the range of a double ends here (out_of_range 406), with no position.
+    return makeUnexpected(ConfigError{"", label + ": invalid JSON: " + withoutExceptionId(e)});
   }
   if (!check->duplicate().empty()) {
     return makeUnexpected(ConfigError{"", label + ": duplicate key \"" + check->duplicate() +

@@ -60,6 +60,7 @@ class Exchange4 {
   enum class Commit { kAcked, kTaken, kStoreFailed };
   Commit commitLease(IPv4Address address);
   Lease4 makeLease(IPv4Address address, const SubnetState4& subnet) const;
+  std::string clientHostname() const;
   void markPoolSlot(const SubnetState4& subnet, IPv4Address address, bool used) const;
   void markTakenElsewhere(const SubnetState4& subnet, IPv4Address address) const;
   std::chrono::seconds validLifetime(const SubnetState4& subnet) const;

@@ -96,7 +96,6 @@ std::optional<IPv6Address> Exchange6::pickFromPools(LeaseType type, uint8_t leng
         if (picked) {
           prefix_length = type == LeaseType::kPd ? pool.pool->delegated_length : 128;
           chosen = subnet;
-          options_pool_ = pool.pool;
           return picked;
         }
       }

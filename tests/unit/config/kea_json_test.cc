@@ -59,6 +59,14 @@ TEST_F(KeaJsonTest, ErrorNamesFileLineAndColumn) {
       << json.error().message;
 }
 
+TEST_F(KeaJsonTest, NumberBeyondDoubleRangeIsAnError) {
+  const fs::path file = write("huge.json", "{ \"valid-lifetime\": 1e400 }\n");
+  const auto json = loadKeaJsonFile(file);
+  ASSERT_FALSE(json);
+  EXPECT_EQ(json.error().message,
+            file.string() + ": invalid JSON: number overflow parsing '1e400'");
+}
+
 TEST_F(KeaJsonTest, ExpandsIncludesRelativeToIncludingFile) {
   write("sub/options.json", "[ { \"name\": \"routers\" } ] // included\n");
   write("sub/middle.json", "{ \"option-data\": <?include \"options.json\"?> }");
