@@ -98,6 +98,7 @@ std::optional<IPv4Address> Exchange4::chooseOfferAddress() {
         return reserved;
       }
       runtime_.stats().reservation_conflicts->add(1);
+      subnet->stats.reservation_conflicts->add(1);
     }
   }
 
@@ -145,10 +146,12 @@ std::optional<IPv4Address> Exchange4::pickFromPools() {
               return alloc::Verdict::kExclude;
             }
             // A store no other node writes holds only what the pool state already excludes,
-            // so the lookup is skipped. On a shared store the pool state misses the other
-            // nodes' leases: offering unchecked candidates made a node whose cursor ran into
-            // another node's addresses NAK most REQUESTs.
-            if (runtime_.sharedStore() && !usableForClient(candidate, *subnet, false)) {
+            // so the lookup is skipped once the pools are settled. On a shared store the pool
+            // state misses the other nodes' leases: offering unchecked candidates made a node
+            // whose cursor ran into another node's addresses NAK most REQUESTs. Right after a
+            // reconfiguration it may miss what the previous runtime committed late.
+            const bool check = runtime_.sharedStore() || runtime_.verifiesPoolCandidates();
+            if (check && !usableForClient(candidate, *subnet, false)) {
               return alloc::Verdict::kTaken;
             }
             return alloc::Verdict::kUse;
