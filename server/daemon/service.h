@@ -134,7 +134,7 @@ class Service {
       return;
     }
     thread_local std::vector<uint8_t> wire;
-    if (!Family::encode(reply->packet, wire) || !io_->send(reply->destination, wire)) {
+    if (!Family::encode(*reply, wire, stats) || !io_->send(reply->destination, wire)) {
       stats.send_failed->add(1);
       return;
     }

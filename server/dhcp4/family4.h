@@ -32,8 +32,9 @@ struct Family4 {
   static Result<packet::Pkt4, packet::DecodeError> decode(std::span<const uint8_t> bytes) {
     return packet::decodePkt4(bytes);
   }
-  // Encodes a reply into `wire`; false when it cannot be encoded.
-  static bool encode(const packet::Pkt4& reply, std::vector<uint8_t>& wire);
+  // Encodes a reply into `wire` within its max_size; false when it cannot be encoded. Options
+  // that do not fit are left out and counted in pkt4-reply-options-dropped.
+  static bool encode(const Reply4& reply, std::vector<uint8_t>& wire, GlobalStats4& stats);
   // Counts a sent reply in its message-type statistic.
   static void countSent(GlobalStats4& stats, const packet::Pkt4& reply);
 
