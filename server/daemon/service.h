@@ -110,6 +110,9 @@ class Service {
       stats.receive_drop->add(1);
       return;
     }
+    if (Family::countFrameDrop(stats, received)) {
+      return;
+    }
     auto decoded = Family::decode(received.payload());
     if (!decoded) {
       stats.parse_failed->add(1);

@@ -27,6 +27,24 @@ bool Family4::encode(const Reply4& reply, std::vector<uint8_t>& wire, GlobalStat
   return true;
 }
 
+bool Family4::countFrameDrop(GlobalStats4& stats, const net::Received4& received) {
+  switch (received.frame_drop) {
+    case net::FrameDrop::kNone:
+      return false;
+    case net::FrameDrop::kFragment:
+      stats.fragment_dropped->add(1);
+      break;
+    case net::FrameDrop::kBadChecksum:
+      stats.checksum_dropped->add(1);
+      break;
+    case net::FrameDrop::kMalformed:
+      stats.parse_failed->add(1);
+      break;
+  }
+  stats.receive_drop->add(1);
+  return true;
+}
+
 void Family4::countSent(GlobalStats4& stats, const packet::Pkt4& reply) {
   switch (reply.messageType().value_or(packet::MessageType4::kAck)) {
     case packet::MessageType4::kOffer:
