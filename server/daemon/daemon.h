@@ -125,6 +125,7 @@ class Daemon {
       return 1;
     }
     configureLogging((*config)->loggers, command_line_.debug, Family::kLoggerName);
+    warnUnimplementedHooks(**config);
     auto applied = apply(std::move(*config));
     if (!applied) {
       log::error(logId("START_FAILED"), "{}", applied.error());
@@ -257,6 +258,19 @@ class Daemon {
     return {};
   }
 
+  // Logs one warning per hooks-libraries entry that is accepted but whose commands answer
+  // "not supported", so an operator migrating from Kea learns it before a script fails.
+  static void warnUnimplementedHooks(const Config& config) {
+    for (const config::HookLibrary& hook : config.hooks_libraries) {
+      if (!hook.commands_implemented) {
+        log::warn(logId("HOOK_COMMANDS_NOT_IMPLEMENTED"),
+                  "hook library {} is accepted, but its commands are not implemented yet and "
+                  "answer \"not supported\"",
+                  hook.library);
+      }
+    }
+  }
+
   // apply() plus what follows a successful reconfiguration: logging and control channels.
   Result<void, std::string> applyAll(std::shared_ptr<const Config> config) {
     auto applied = apply(std::move(config));
@@ -264,6 +278,7 @@ class Daemon {
       return applied;
     }
     configureLogging(config_->loggers, command_line_.debug, Family::kLoggerName);
+    warnUnimplementedHooks(*config_);
     reloaded_ = std::chrono::steady_clock::now();
     scheduleReclaim();
     scheduleFlush();
