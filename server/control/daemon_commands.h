@@ -19,7 +19,7 @@ void registerDaemonCommands(CommandRegistry& registry, ControlContext& context);
 void registerControlCommands(CommandRegistry& registry, ControlContext& context);
 
 // Returns the build report: version, compiler, C++ standard, assertions and library versions.
-// The build-report command answers with it, and -W prints it, as Kea's daemons do with their
+// The build-report command returns it, and -W prints it, as Kea's daemons do with their
 // configure report.
 std::string buildReport();
 

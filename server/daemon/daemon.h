@@ -258,7 +258,7 @@ class Daemon {
     return {};
   }
 
-  // Logs one warning per hooks-libraries entry that is accepted but whose commands answer
+  // Logs one warning per hooks-libraries entry that is accepted but whose commands return
   // "not supported", so an operator migrating from Kea learns it before a script fails.
   static void warnUnimplementedHooks(const Config& config) {
     for (const config::HookLibrary& hook : config.hooks_libraries) {
