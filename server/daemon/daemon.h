@@ -127,6 +127,7 @@ class Daemon {
       return 1;
     }
     configureLogging((*config)->loggers, command_line_.debug, Family::kLoggerName);
+    warnUnimplementedHooks(**config);
     auto applied = apply(std::move(*config));
     if (!applied) {
       log::error(logId("START_FAILED"), "{}", applied.error());
@@ -279,6 +280,19 @@ class Daemon {
     return {};
   }
 
+  // Logs one warning per hooks-libraries entry that is accepted but whose commands return
+  // "not supported", so an operator migrating from Kea learns it before a script fails.
+  static void warnUnimplementedHooks(const Config& config) {
+    for (const config::HookLibrary& hook : config.hooks_libraries) {
+      if (!hook.commands_implemented) {
+        log::warn(logId("HOOK_COMMANDS_NOT_IMPLEMENTED"),
+                  "hook library {} is accepted, but its commands are not implemented yet and "
+                  "answer \"not supported\"",
+                  hook.library);
+      }
+    }
+  }
+
   // apply() plus what follows a successful reconfiguration on the daemon thread: logging and
   // timers. The control channels are left to reconfigureChannels(), because a command
   // handler that waits for this on the control thread would deadlock if this waited for the
@@ -289,6 +303,7 @@ class Daemon {
       return applied;
     }
     configureLogging(config_->loggers, command_line_.debug, Family::kLoggerName);
+    warnUnimplementedHooks(*config_);
     reloaded_ = std::chrono::steady_clock::now();
     scheduleReclaim();
     scheduleFlush();

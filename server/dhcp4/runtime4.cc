@@ -64,6 +64,9 @@ GlobalStats4 registerGlobalStats4(stats::StatsRegistry& registry) {
   stats.receive_drop = counter(registry, "pkt4-receive-drop");
   stats.send_failed = counter(registry, "pkt4-send-failed");
   stats.lease_write_failed = counter(registry, "pkt4-lease-write-failed");
+  stats.reply_options_dropped = counter(registry, "pkt4-reply-options-dropped");
+  stats.fragment_dropped = counter(registry, "pkt4-fragment-dropped");
+  stats.checksum_dropped = counter(registry, "pkt4-checksum-dropped");
   stats.declined_addresses = counter(registry, "declined-addresses");
   stats.reclaimed_declined_addresses = counter(registry, "reclaimed-declined-addresses");
   stats.reclaimed_leases = counter(registry, "reclaimed-leases");

@@ -58,6 +58,9 @@ struct GlobalStats4 {
   stats::Statistic* receive_drop = nullptr;
   stats::Statistic* send_failed = nullptr;         // Leasehold: the kernel refused a reply
   stats::Statistic* lease_write_failed = nullptr;  // Leasehold: reply dropped, store failed
+  stats::Statistic* reply_options_dropped = nullptr;  // Leasehold: options that did not fit
+  stats::Statistic* fragment_dropped = nullptr;       // Leasehold: raw IPv4 fragments
+  stats::Statistic* checksum_dropped = nullptr;       // Leasehold: raw frames, bad checksum
   stats::Statistic* declined_addresses = nullptr;
   stats::Statistic* reclaimed_declined_addresses = nullptr;
   stats::Statistic* reclaimed_leases = nullptr;
