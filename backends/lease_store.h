@@ -106,6 +106,12 @@ class LeaseTable {
   // vector when none match.
   virtual StoreResult<std::vector<LeaseT>> find(const Query& query) = 0;
 
+  // Returns the leases matching `first` or `second` (each as for find()), ascending by address
+  // and each lease once. The DHCPv4 engine looks a client up by client identifier or hardware
+  // address this way, which a SQL store answers in one round trip instead of two. kInvalid
+  // when either query sets `after` or `limit`. The default runs find() twice and merges.
+  virtual StoreResult<std::vector<LeaseT>> findEither(const Query& first, const Query& second);
+
   // Returns up to `limit` leases in state kDefault or kDeclined whose expiry is at or before
   // `now`, oldest expiry first, and in ascending address order within one expiry time. Leases in
   // any other state (kExpiredReclaimed, kReleased, kRegistered) are not returned. A `limit` of 0
@@ -150,6 +156,41 @@ class LeaseTable {
   // in no particular order. Combinations with no leases are left out.
   virtual StoreResult<std::vector<LeaseCount>> count(std::optional<SubnetId> subnet_id) = 0;
 };
+
+template <typename LeaseT>
+StoreResult<std::vector<LeaseT>> LeaseTable<LeaseT>::findEither(const Query& first,
+                                                                const Query& second) {
+  for (const Query* query : {&first, &second}) {
+    if (query->after || query->limit != 0) {
+      return makeUnexpected(StoreError{StoreError::Code::kInvalid,
+                                       "findEither takes queries without after or limit"});
+    }
+  }
+  auto leases = find(first);
+  if (!leases) {
+    return leases;
+  }
+  auto more = find(second);
+  if (!more) {
+    return more;
+  }
+  // Both lists are ascending by address: merge them, keeping a lease found twice once.
+  std::vector<LeaseT> merged;
+  merged.reserve(leases->size() + more->size());
+  auto left = leases->begin();
+  auto right = more->begin();
+  while (left != leases->end() || right != more->end()) {
+    if (right == more->end() || (left != leases->end() && left->address < right->address)) {
+      merged.push_back(std::move(*left++));
+    } else if (left == leases->end() || right->address < left->address) {
+      merged.push_back(std::move(*right++));
+    } else {
+      merged.push_back(std::move(*left++));
+      ++right;
+    }
+  }
+  return merged;
+}
 
 class LeaseStore {
  public:

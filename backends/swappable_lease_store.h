@@ -49,6 +49,10 @@ class SwappableLeaseStore final : public LeaseStore {
       auto store = owner_.current();
       return table(*store).find(query);
     }
+    StoreResult<std::vector<LeaseT>> findEither(const Query& first, const Query& second) override {
+      auto store = owner_.current();
+      return table(*store).findEither(first, second);
+    }
     StoreResult<std::vector<LeaseT>> findExpired(UnixTime now, size_t limit) override {
       auto store = owner_.current();
       return table(*store).findExpired(now, limit);

@@ -26,6 +26,8 @@ class LeaseSession final : public SqlSession {
   std::optional<Lease6> get(const IPv6Address& address) override;
   std::vector<Lease4> find(const LeaseQuery4& query) override;
   std::vector<Lease6> find(const LeaseQuery6& query) override;
+  std::vector<Lease4> findEither(const LeaseQuery4& first, const LeaseQuery4& second) override;
+  std::vector<Lease6> findEither(const LeaseQuery6& first, const LeaseQuery6& second) override;
   std::vector<Lease4> findExpired4(UnixTime now, size_t limit) override;
   std::vector<Lease6> findExpired6(UnixTime now, size_t limit) override;
   std::vector<GapScan> scanGaps(bool v4, std::span<const GapRange> ranges,
@@ -53,6 +55,8 @@ class LeaseSession final : public SqlSession {
   std::optional<LeaseT> getLease(const typename LeaseTraits<LeaseT>::Address& address);
   template <typename LeaseT, typename Query>
   std::vector<LeaseT> findLeases(const Query& query);
+  template <typename LeaseT, typename Query>
+  std::vector<LeaseT> findEitherLeases(const Query& first, const Query& second);
   template <typename LeaseT>
   std::vector<LeaseT> findExpiredLeases(UnixTime now, size_t limit);
   template <typename LeaseT>

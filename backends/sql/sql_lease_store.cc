@@ -61,6 +61,16 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
     return read([&](SqlSession& session) { return session.find(query); });
   }
 
+  StoreResult<std::vector<LeaseT>> findEither(const Query& first, const Query& second) override {
+    for (const Query* query : {&first, &second}) {
+      if (query->after || query->limit != 0) {
+        return makeUnexpected(StoreError{StoreError::Code::kInvalid,
+                                         "findEither takes queries without after or limit"});
+      }
+    }
+    return read([&](SqlSession& session) { return session.findEither(first, second); });
+  }
+
   StoreResult<std::vector<LeaseT>> findExpired(UnixTime now, size_t limit) override {
     if (limit == 0) {
       limit = SIZE_MAX;  // no limit; StatementBuilder::limit() caps it for the server

@@ -70,6 +70,10 @@ class SqlSession {
   virtual std::optional<Lease6> get(const IPv6Address& address) = 0;
   virtual std::vector<Lease4> find(const LeaseQuery4& query) = 0;
   virtual std::vector<Lease6> find(const LeaseQuery6& query) = 0;
+  // The leases matching `first` or `second`, in one statement, ascending by address.
+  // REQUIRES: neither query sets `after` or `limit`.
+  virtual std::vector<Lease4> findEither(const LeaseQuery4& first, const LeaseQuery4& second) = 0;
+  virtual std::vector<Lease6> findEither(const LeaseQuery6& first, const LeaseQuery6& second) = 0;
   virtual std::vector<Lease4> findExpired4(UnixTime now, size_t limit) = 0;
   virtual std::vector<Lease6> findExpired6(UnixTime now, size_t limit) = 0;
 

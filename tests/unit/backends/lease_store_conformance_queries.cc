@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <iterator>
+#include <span>
 
 #include "tests/unit/backends/lease_store_conformance.h"
 #include "tests/unit/backends/lease_store_test_vocabulary.h"
@@ -239,6 +241,62 @@ TEST_P(LeaseStoreConformanceTest, FindLease6CriteriaCombinations) {
   const auto leases = overlappingLeases6();
   addAll(store().leases6(), leases);
   expectEveryCriteriaCombinationMatches(store().leases6(), leases, 7);
+}
+
+// Checks findEither() for pairs of queries drawn from the samples against the brute-force
+// union of both queries' matches.
+template <typename LeaseT>
+void expectEitherMatchesUnion(LeaseTable<LeaseT>& table, const std::vector<LeaseT>& leases,
+                              std::span<const unsigned> masks) {
+  const size_t samples[] = {0, 7, 13, 22, 29};
+  for (const unsigned first_mask : masks) {
+    for (const unsigned second_mask : masks) {
+      for (const size_t first_sample : samples) {
+        const size_t second_sample = samples[(first_sample + second_mask) % std::size(samples)];
+        const auto first = queryFromSample(leases[first_sample], first_mask);
+        const auto second = queryFromSample(leases[second_sample], second_mask);
+        std::vector<LeaseT> expected;
+        for (const LeaseT& lease : leases) {
+          if (matches(lease, first) || matches(lease, second)) {
+            expected.push_back(lease);
+          }
+        }
+        const auto found = table.findEither(first, second);
+        ASSERT_TRUE(succeeded(found));
+        EXPECT_EQ(*found, expected) << "masks " << first_mask << " and " << second_mask
+                                    << " from leases " << first_sample << " and "
+                                    << second_sample;
+      }
+    }
+  }
+}
+
+TEST_P(LeaseStoreConformanceTest, FindEitherLease4ReturnsUnionOnce) {
+  const auto leases = overlappingLeases4();
+  addAll(store().leases4(), leases);
+  // hwaddr, client identifier, each with the subnet, hostname with state.
+  const unsigned masks[] = {1, 2, 1 | 8, 2 | 8, 4 | 16};
+  expectEitherMatchesUnion(store().leases4(), leases, masks);
+}
+
+TEST_P(LeaseStoreConformanceTest, FindEitherLease6ReturnsUnionOnce) {
+  const auto leases = overlappingLeases6();
+  addAll(store().leases6(), leases);
+  // duid, duid with iaid and type, hwaddr with the subnet, hostname with state.
+  const unsigned masks[] = {1, 1 | 2 | 4, 8 | 32, 16 | 64};
+  expectEitherMatchesUnion(store().leases6(), leases, masks);
+}
+
+TEST_P(LeaseStoreConformanceTest, FindEitherRejectsPaging) {
+  auto& table = store().leases4();
+  ASSERT_TRUE(succeeded(table.add(Family<Lease4>::lease(1))));
+  LeaseQuery4 plain;
+  LeaseQuery4 limited;
+  limited.limit = 1;
+  LeaseQuery4 paged;
+  paged.after = Family<Lease4>::lease(1).address;
+  EXPECT_TRUE(failedWith(table.findEither(plain, limited), Code::kInvalid));
+  EXPECT_TRUE(failedWith(table.findEither(paged, plain), Code::kInvalid));
 }
 
 TEST_P(LeaseStoreConformanceTest, FindWithAbsentValueReturnsNothing) {
