@@ -44,8 +44,8 @@
 namespace leasehold::daemon {
 
 // Worker threads for a configuration: the configured thread pool size, or one per CPU. A SQL
-// store blocks each worker for a commit round trip, so SQL stores get 8 workers per
-// thread-pool slot (16 to 64); their commits are batched together (group commit), which is
+// store blocks each worker for a commit round trip, so SQL stores get 32 workers per
+// thread-pool slot (16 to 256); their commits are batched together (group commit), which is
 // where the throughput comes from.
 size_t workerCount(const config::DhcpCommon& config);
 
