@@ -138,6 +138,16 @@ class LeaseTable {
   // remove leave the store unchanged when they fail.
   virtual StoreResult<void> add(const LeaseT& lease) = 0;
 
+  // Adds `lease` as add() does and then returns the leases matching `first` or `second` (as
+  // findEither()) at other addresses. A SQL store runs both in the transaction of the add, so
+  // a DHCPv4 REQUEST claims its address and learns of the client's other leases in one round
+  // trip. Errors as for add() (kConflict leaves the store unchanged and returns no leases),
+  // and kInvalid as for findEither(). The default runs add(), then findEither(): when the
+  // lookup fails there, the lease stays added.
+  virtual StoreResult<std::vector<LeaseT>> addAndFindEither(const LeaseT& lease,
+                                                            const Query& first,
+                                                            const Query& second);
+
   // Replaces the lease stored at lease.address. With `expected`, the replacement happens only
   // if the stored lease equals *expected in every field (compare-and-set), else kConflict;
   // without it, unconditionally. When no lease exists at that address: kNotFound without
@@ -190,6 +200,27 @@ StoreResult<std::vector<LeaseT>> LeaseTable<LeaseT>::findEither(const Query& fir
     }
   }
   return merged;
+}
+
+template <typename LeaseT>
+StoreResult<std::vector<LeaseT>> LeaseTable<LeaseT>::addAndFindEither(const LeaseT& lease,
+                                                                      const Query& first,
+                                                                      const Query& second) {
+  for (const Query* query : {&first, &second}) {
+    if (query->after || query->limit != 0) {
+      return makeUnexpected(StoreError{StoreError::Code::kInvalid,
+                                       "findEither takes queries without after or limit"});
+    }
+  }
+  if (auto added = add(lease); !added) {
+    return makeUnexpected(std::move(added).error());
+  }
+  auto leases = findEither(first, second);
+  if (!leases) {
+    return leases;
+  }
+  std::erase_if(*leases, [&](const LeaseT& found) { return found.address == lease.address; });
+  return leases;
 }
 
 class LeaseStore {

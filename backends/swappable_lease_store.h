@@ -67,6 +67,11 @@ class SwappableLeaseStore final : public LeaseStore {
       auto store = owner_.current();
       return table(*store).add(lease);
     }
+    StoreResult<std::vector<LeaseT>> addAndFindEither(const LeaseT& lease, const Query& first,
+                                                      const Query& second) override {
+      auto store = owner_.current();
+      return table(*store).addAndFindEither(lease, first, second);
+    }
     StoreResult<void> update(const LeaseT& lease, const LeaseT* expected) override {
       auto store = owner_.current();
       return table(*store).update(lease, expected);

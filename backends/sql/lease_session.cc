@@ -133,11 +133,12 @@ std::vector<LeaseT> LeaseSession::findLeases(const Query& query) {
 }
 
 template <typename LeaseT, typename Query>
-std::vector<LeaseT> LeaseSession::findEitherLeases(const Query& first, const Query& second) {
+StatementBuilder LeaseSession::eitherStatement(const Query& first, const Query& second,
+                                               std::string& name) {
   // Each branch names its own indexed columns, so both servers combine two index scans (a
   // bitmap OR in PostgreSQL, an index merge union in MariaDB) rather than scan the table.
   StatementBuilder builder(connection_->dialect());
-  std::string name = "either" + familySuffix<LeaseT>() + "_";
+  name = "either" + familySuffix<LeaseT>() + "_";
   builder.sql("SELECT ").selectList(columnsOf<LeaseT>()).sql(" FROM ").sql(tableOf<LeaseT>());
   builder.sql(" WHERE (1 = 1");
   appendCriteria<LeaseT>(builder, first, name);
@@ -145,7 +146,41 @@ std::vector<LeaseT> LeaseSession::findEitherLeases(const Query& first, const Que
   builder.sql(") OR (1 = 1");
   appendCriteria<LeaseT>(builder, second, name);
   builder.sql(") ORDER BY address");
+  return builder;
+}
+
+template <typename LeaseT, typename Query>
+std::vector<LeaseT> LeaseSession::findEitherLeases(const Query& first, const Query& second) {
+  std::string name;
+  const StatementBuilder builder = eitherStatement<LeaseT>(first, second, name);
   return decodeRows<LeaseT>(connection_->query(builder.statement(name), builder.params()));
+}
+
+std::optional<BoundStatement> LeaseSession::lookupStatement(const WriteOp& op) {
+  std::string name;
+  std::optional<StatementBuilder> builder;
+  if (const auto* queries = std::get_if<EitherQuery4>(&op.lookup)) {
+    builder = eitherStatement<Lease4>(queries->first, queries->second, name);
+  } else if (const auto* queries = std::get_if<EitherQuery6>(&op.lookup)) {
+    builder = eitherStatement<Lease6>(queries->first, queries->second, name);
+  } else {
+    return std::nullopt;
+  }
+  if (connection_->dialect() != Dialect::kPostgres) {
+    return BoundStatement{builder->text(), builder->params()};
+  }
+  // PostgreSQL would plan an inlined SELECT on every batch; a prepared one is planned once
+  // per connection. The name differs from the read sessions' protocol-level ones.
+  name = "leasehold_batch_" + name;
+  if (prepared_lookups_.insert(name).second) {
+    connection_->executeScript("PREPARE " + name + " AS " + builder->text());
+  }
+  BoundStatement statement{"EXECUTE " + name + "(", builder->params()};
+  for (size_t i = 0; i < statement.params.size(); ++i) {
+    statement.text += (i == 0 ? "$" : ", $") + std::to_string(i + 1);
+  }
+  statement.text += ")";
+  return statement;
 }
 
 std::vector<Lease4> LeaseSession::find(const LeaseQuery4& query) {

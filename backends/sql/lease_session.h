@@ -4,6 +4,10 @@
 #pragma once
 
 #include <memory>
+#include <set>
+#include <string>
+
+#include "backends/sql/lease_sql.h"
 
 #include "backends/sql/sql_connection.h"
 #include "backends/sql/sql_session.h"
@@ -57,6 +61,11 @@ class LeaseSession final : public SqlSession {
   std::vector<LeaseT> findLeases(const Query& query);
   template <typename LeaseT, typename Query>
   std::vector<LeaseT> findEitherLeases(const Query& first, const Query& second);
+  // The findEither() SELECT, with `name` set to a name unique to its shape.
+  template <typename LeaseT, typename Query>
+  StatementBuilder eitherStatement(const Query& first, const Query& second, std::string& name);
+  // The statement that runs `op.lookup` inside a batch, or nullopt when it has none.
+  std::optional<BoundStatement> lookupStatement(const WriteOp& op);
   template <typename LeaseT>
   std::vector<LeaseT> findExpiredLeases(UnixTime now, size_t limit);
   template <typename LeaseT>
@@ -65,6 +74,7 @@ class LeaseSession final : public SqlSession {
   std::unique_ptr<SqlConnection> connection_;
   uint64_t skipped_rows_ = 0;
   bool prepared_set_based_[2] = {false, false};  // PREPAREd on this connection, per family
+  std::set<std::string> prepared_lookups_;        // PREPAREd lookup statements (PostgreSQL)
 };
 
 }  // namespace leasehold::sql

@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -30,14 +31,22 @@ enum class WriteOutcome {
   kFailed,    // the write itself failed; `error` says why
 };
 
+// Two lookups of one family whose matches are wanted together (LeaseTable::findEither).
+using EitherQuery4 = std::pair<LeaseQuery4, LeaseQuery4>;
+using EitherQuery6 = std::pair<LeaseQuery6, LeaseQuery6>;
+
 // One write waiting for, or done by, a group commit. For kRemove only lease's address is read.
 struct WriteOp {
   WriteKind kind = WriteKind::kAdd;
   std::variant<Lease4, Lease6> lease;
   std::optional<std::variant<Lease4, Lease6>> expected;  // compare-and-set when present
+  // kAdd only: a lookup that the batch runs after its writes, in the same transaction. Its
+  // rows (the table's columns, as find() selects them) land in `lookup_rows`.
+  std::variant<std::monostate, EitherQuery4, EitherQuery6> lookup;
 
   WriteOutcome outcome = WriteOutcome::kPending;
   StoreError error;  // meaningful when outcome is kFailed
+  std::vector<std::vector<std::optional<std::string>>> lookup_rows;
 
   bool isV4() const { return std::holds_alternative<Lease4>(lease); }
 };

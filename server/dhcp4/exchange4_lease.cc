@@ -213,7 +213,7 @@ Lease4 Exchange4::makeLease(IPv4Address address, const SubnetState4& subnet) con
   return lease;
 }
 
-Exchange4::Commit Exchange4::commitLease(IPv4Address address) {
+Exchange4::Commit Exchange4::commitLease(IPv4Address address, bool known_taken) {
   SubnetState4* subnet = lease_subnet_ != nullptr ? lease_subnet_ : candidateContaining(address);
   lease_subnet_ = subnet;
   const Lease4 desired = makeLease(address, *subnet);
@@ -224,8 +224,8 @@ Exchange4::Commit Exchange4::commitLease(IPv4Address address) {
 
   std::optional<Lease4> replaced;
   std::optional<StoreError> error;
-  const auto outcome =
-      alloc::claimLease(engine_.store_.leases4(), desired, reusable, replaced, error);
+  const auto outcome = alloc::claimLease(engine_.store_.leases4(), desired, reusable, replaced,
+                                         error, /*try_add_first=*/!known_taken);
   if (outcome == alloc::ClaimOutcome::kStoreFailed) {
     return Commit::kStoreFailed;
   }
@@ -233,7 +233,36 @@ Exchange4::Commit Exchange4::commitLease(IPv4Address address) {
     markPoolSlot(*subnet, address, true);
     return Commit::kTaken;
   }
-  markPoolSlot(*subnet, address, true);
+  recordClaim(*subnet, desired, replaced);
+  return Commit::kAcked;
+}
+
+std::optional<Exchange4::Commit> Exchange4::claimSelected(IPv4Address address,
+                                                         SubnetState4& subnet) {
+  lease_subnet_ = &subnet;
+  LeaseQuery4 client_id_query;
+  LeaseQuery4 hwaddr_query;
+  if (!clientLeaseQueries(client_id_query, hwaddr_query)) {
+    return commitLease(address);  // a client with no identity has no lease to look up
+  }
+  const Lease4 desired = makeLease(address, subnet);
+  auto others =
+      engine_.store_.leases4().addAndFindEither(desired, client_id_query, hwaddr_query);
+  if (!others) {
+    if (others.error().code == StoreError::Code::kConflict) {
+      return std::nullopt;
+    }
+    return Commit::kStoreFailed;
+  }
+  pickClientLease(*others);
+  recordClaim(subnet, desired, std::nullopt);
+  return Commit::kAcked;
+}
+
+void Exchange4::recordClaim(SubnetState4& subnet, const Lease4& desired,
+                            const std::optional<Lease4>& replaced) {
+  const IPv4Address address = desired.address;
+  markPoolSlot(subnet, address, true);
   committed_ = desired;
 
   // Statistics: a lease that was not counted as assigned before becomes assigned; an expired
@@ -256,17 +285,16 @@ Exchange4::Commit Exchange4::commitLease(IPv4Address address) {
         old_subnet->stats.reclaimed_declined_addresses->add(1);
       }
     }
-    subnet->stats.assigned_addresses->add(1);
+    subnet.stats.assigned_addresses->add(1);
   } else if (!was_assigned) {
-    subnet->stats.assigned_addresses->add(1);
+    subnet.stats.assigned_addresses->add(1);
   }
   if (!renewal) {
     stats.cumulative_assigned_addresses->add(1);
-    subnet->stats.cumulative_assigned_addresses->add(1);
+    subnet.stats.cumulative_assigned_addresses->add(1);
   }
 
   removeOldLease(address);
-  return Commit::kAcked;
 }
 
 void Exchange4::removeOldLease(IPv4Address kept) {

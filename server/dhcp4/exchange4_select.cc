@@ -200,37 +200,38 @@ SubnetState4* Exchange4::candidateContaining(IPv4Address address) const {
   return nullptr;
 }
 
-bool Exchange4::findClientLease() {
+bool Exchange4::clientLeaseQueries(LeaseQuery4& client_id_query,
+                                   LeaseQuery4& hwaddr_query) const {
   const std::optional<SubnetId> only_subnet =
       candidates_.size() == 1 ? std::optional<SubnetId>(subnet_->subnet->id) : std::nullopt;
   const bool by_client_id = !client_id_.empty() && subnet_->subnet->match_client_id;
   const bool by_hwaddr = !hwaddr_.bytes.empty();
-  LeaseQuery4 client_id_query;
-  client_id_query.client_id = client_id_;
-  client_id_query.subnet_id = only_subnet;
-  LeaseQuery4 hwaddr_query;
-  hwaddr_query.hwaddr = hwaddr_;
-  hwaddr_query.subnet_id = only_subnet;
-
-  // Both identities in one lookup: one database round trip per message on SQL stores.
-  LeaseTable<Lease4>& table = engine_.store_.leases4();
-  StoreResult<std::vector<Lease4>> leases = std::vector<Lease4>{};
-  if (by_client_id && by_hwaddr) {
-    leases = table.findEither(client_id_query, hwaddr_query);
-  } else if (by_client_id) {
-    leases = table.find(client_id_query);
-  } else if (by_hwaddr) {
-    leases = table.find(hwaddr_query);
+  client_id_query = {};
+  hwaddr_query = {};
+  if (by_client_id) {
+    client_id_query.client_id = client_id_;
+    client_id_query.subnet_id = only_subnet;
   }
-  if (!leases) {
-    return false;
+  if (by_hwaddr) {
+    hwaddr_query.hwaddr = hwaddr_;
+    hwaddr_query.subnet_id = only_subnet;
   }
+  // A client with one identity looks it up twice over, which findEither() answers once.
+  if (!by_client_id) {
+    client_id_query = hwaddr_query;
+  } else if (!by_hwaddr) {
+    hwaddr_query = client_id_query;
+  }
+  return by_client_id || by_hwaddr;
+}
 
+void Exchange4::pickClientLease(const std::vector<Lease4>& leases) {
   // A lease found by client identifier wins over one found by hardware address. Within each,
   // a lease in the selected subnet wins over one in its shared-network siblings.
+  const bool by_client_id = !client_id_.empty() && subnet_->subnet->match_client_id;
   auto pick = [&](auto found_by) -> bool {
     for (SubnetState4* candidate : candidates_) {
-      for (const Lease4& lease : *leases) {
+      for (const Lease4& lease : leases) {
         if (found_by(lease) && lease.subnet_id == candidate->subnet->id &&
             belongsToClient(lease)) {
           client_lease_ = lease;
@@ -241,11 +242,25 @@ bool Exchange4::findClientLease() {
     return false;
   };
   if (by_client_id && pick([&](const Lease4& lease) { return lease.client_id == client_id_; })) {
-    return true;
+    return;
   }
-  if (by_hwaddr) {
+  if (!hwaddr_.bytes.empty()) {
     pick([&](const Lease4& lease) { return lease.hwaddr == hwaddr_; });
   }
+}
+
+bool Exchange4::findClientLease() {
+  LeaseQuery4 client_id_query;
+  LeaseQuery4 hwaddr_query;
+  if (!clientLeaseQueries(client_id_query, hwaddr_query)) {
+    return true;
+  }
+  // Both identities in one lookup: one database round trip per message on SQL stores.
+  auto leases = engine_.store_.leases4().findEither(client_id_query, hwaddr_query);
+  if (!leases) {
+    return false;
+  }
+  pickClientLease(*leases);
   return true;
 }
 

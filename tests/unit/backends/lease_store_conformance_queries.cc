@@ -287,6 +287,45 @@ TEST_P(LeaseStoreConformanceTest, FindEitherLease6ReturnsUnionOnce) {
   expectEitherMatchesUnion(store().leases6(), leases, masks);
 }
 
+TEST_P(LeaseStoreConformanceTest, AddAndFindEitherReturnsClientsOtherLeases) {
+  auto& table = store().leases4();
+  auto by_client_id = Family<Lease4>::lease(1, 1);
+  auto by_hwaddr = Family<Lease4>::lease(2, 1);
+  by_hwaddr.client_id.clear();
+  auto stranger = Family<Lease4>::lease(3, 1);
+  stranger.client_id = {0x01, 0xee};
+  stranger.hwaddr = HwAddr{1, {0x02, 0xee, 0xee, 0xee, 0xee, 0xee}};
+  ASSERT_TRUE(succeeded(table.add(by_client_id)));
+  ASSERT_TRUE(succeeded(table.add(by_hwaddr)));
+  ASSERT_TRUE(succeeded(table.add(stranger)));
+
+  auto claimed = Family<Lease4>::lease(4, 1);
+  claimed.client_id = by_client_id.client_id;
+  claimed.hwaddr = by_hwaddr.hwaddr;
+  LeaseQuery4 client_id_query;
+  client_id_query.client_id = claimed.client_id;
+  client_id_query.subnet_id = 1;
+  LeaseQuery4 hwaddr_query;
+  hwaddr_query.hwaddr = claimed.hwaddr;
+  hwaddr_query.subnet_id = 1;
+  const auto others = table.addAndFindEither(claimed, client_id_query, hwaddr_query);
+  ASSERT_TRUE(succeeded(others));
+  EXPECT_EQ(*others, (std::vector{by_client_id, by_hwaddr}));
+  EXPECT_EQ(storedLease(table, claimed.address), claimed);
+}
+
+TEST_P(LeaseStoreConformanceTest, AddAndFindEitherOverExistingLeaseConflicts) {
+  auto& table = store().leases4();
+  const auto existing = Family<Lease4>::lease(1, 1);
+  ASSERT_TRUE(succeeded(table.add(existing)));
+  auto other = Family<Lease4>::lease(1, 1);
+  other.client_id = {0x01, 0xee};
+  LeaseQuery4 query;
+  query.client_id = other.client_id;
+  EXPECT_TRUE(failedWith(table.addAndFindEither(other, query, query), Code::kConflict));
+  EXPECT_EQ(storedLease(table, existing.address), existing);
+}
+
 TEST_P(LeaseStoreConformanceTest, FindEitherRejectsPaging) {
   auto& table = store().leases4();
   ASSERT_TRUE(succeeded(table.add(Family<Lease4>::lease(1))));
