@@ -31,6 +31,10 @@ size_t workerCount(const config::DhcpCommon& config) {
   return workers;
 }
 
+size_t receiveBatch(const config::DhcpCommon& config) {
+  return config.lease_database.type == "memfile" ? 8 : 1;
+}
+
 bool sameDatabase(const DatabaseConfig& a, const DatabaseConfig& b) {
   return a.redacted() == b.redacted() && a.password == b.password && a.persist == b.persist &&
          a.lfc_interval == b.lfc_interval && a.family == b.family &&

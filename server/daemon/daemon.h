@@ -49,6 +49,11 @@ namespace leasehold::daemon {
 // where the throughput comes from.
 size_t workerCount(const config::DhcpCommon& config);
 
+// Datagrams a worker reads per wake-up: 8 with memfile, 1 with a SQL store. A SQL worker
+// blocks for a commit while processing a REQUEST, and the datagrams read with it would wait
+// behind that commit while other workers sit idle.
+size_t receiveBatch(const config::DhcpCommon& config);
+
 // Whether two lease-database settings open the same store.
 bool sameDatabase(const DatabaseConfig& a, const DatabaseConfig& b);
 
@@ -473,7 +478,8 @@ class Daemon {
                  io.error());
       return;
     }
-    service_->start(std::move(*io), std::move(addresses), workerCount(*config_));
+    service_->start(std::move(*io), std::move(addresses), workerCount(*config_),
+                    receiveBatch(*config_));
   }
 
   void waitForSignal() {
