@@ -52,7 +52,11 @@ std::optional<Address> pickFromPool(PoolState& state, LeaseTable<LeaseT>& table,
       if (verdict == Verdict::kUse) {
         return candidate;
       }
-      state.markUsed(*slot);
+      if (verdict == Verdict::kTaken) {
+        state.markTakenElsewhere(*slot);
+      } else {
+        state.markUsed(*slot);
+      }
     }
     if (round == 1) {
       break;

@@ -1,5 +1,7 @@
 #include "server/alloc/pool_state.h"
 
+#include <random>
+
 namespace leasehold::alloc {
 
 PoolState::PoolState(SlotIndex size, SlotIndex start)
@@ -17,6 +19,15 @@ std::optional<SlotIndex> PoolState::pickNext() {
 void PoolState::markUsed(SlotIndex index) {
   std::lock_guard lock(mutex_);
   free_.take(index);
+}
+
+void PoolState::markTakenElsewhere(SlotIndex index) {
+  // 128 random bits, because a DHCPv6 pool can have more than 2^64 slots.
+  thread_local std::mt19937_64 random(std::random_device{}());
+  const SlotIndex bits = (static_cast<SlotIndex>(random()) << 64) | random();
+  std::lock_guard lock(mutex_);
+  free_.take(index);
+  cursor_ = bits % size_;
 }
 
 void PoolState::markFree(SlotIndex index) {

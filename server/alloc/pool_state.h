@@ -27,6 +27,10 @@ class PoolState {
   // free slot.
   std::optional<SlotIndex> pickNext();
   void markUsed(SlotIndex index);
+  // Marks `index` used because another node (or an operator) leased it behind this cache, and
+  // moves the cursor to a random slot. The other node is allocating next to `index`, so a
+  // cursor that followed it would race it for every next slot and lose most of the races.
+  void markTakenElsewhere(SlotIndex index);
   void markFree(SlotIndex index);
   bool isFree(SlotIndex index) const;
   SlotIndex freeCount() const;

@@ -2,6 +2,8 @@
 
 #include "server/config/model.h"
 
+#include "server/classify/expression.h"
+
 namespace leasehold::config {
 
 seconds Triplet::resolve(std::optional<seconds> hint) const {
@@ -39,6 +41,10 @@ const Pool6* Subnet6::findPool(LeaseType type, const IPv6Address& address) const
     }
   }
   return nullptr;
+}
+
+bool ClientClass::dependsOnKnown() const {
+  return expression != nullptr && expression->dependsOnKnown();
 }
 
 const ClientClass* DhcpCommon::findClass(std::string_view name) const {

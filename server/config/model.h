@@ -61,8 +61,11 @@ std::string_view identifierTypeName(IdentifierType type);
 struct ClientClass {
   std::string name;
   std::string test;  // the expression text as configured; empty means none
-  std::shared_ptr<const classify::Expression> expression;  // compiled `test`, null when empty
-  std::string template_test;
+  // The compiled `test` (a condition) or `template-test` (a string naming the SPAWN_ class);
+  // null when the class has neither, which makes it a class that only reservations,
+  // evaluate-additional-classes or member() of built-ins assign.
+  std::shared_ptr<const classify::Expression> expression;
+  std::string template_test;  // the template expression text as configured
   bool only_in_additional_list = false;  // Kea 2.2's "only-if-required"
   OptionList options;
   std::optional<IPv4Address> next_server;
@@ -72,6 +75,10 @@ struct ClientClass {
   std::optional<Triplet> preferred_lifetime;  // DHCPv6 only
   std::optional<seconds> offer_lifetime;      // DHCPv4 only
   nlohmann::json user_context;
+
+  bool isTemplate() const { return !template_test.empty(); }
+  // True when evaluating the class waits for the host reservation lookup.
+  bool dependsOnKnown() const;
 };
 
 struct InterfacesConfig {

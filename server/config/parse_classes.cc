@@ -1,7 +1,8 @@
-// `client-classes`: names, test expressions (kept as text; the classify component compiles
-// them), class-level options and DHCPv4 boot fields, lifetimes.
+// `client-classes`: names, test expressions (compiled here by the classify component),
+// class-level options and DHCPv4 boot fields, lifetimes.
 #include <set>
 
+#include "server/classify/expression.h"
 #include "server/config/parse_internal.h"
 
 namespace leasehold::config::detail {
@@ -28,17 +29,53 @@ std::optional<Triplet> classTriplet(Section& section, std::string_view name) {
                         section.path(), name);
 }
 
-ClientClass parseClass(Section& section, const ParseState& state) {
+// Compiles the expression at `key`. member() may name the built-in classes and the classes in
+// `earlier`, which come before this one in the configuration.
+std::shared_ptr<const classify::Expression> compileClassExpression(
+    Section& section, std::string_view key, const std::string& text,
+    classify::ResultType result_type, const ParseState& state,
+    const std::vector<ClientClass>& earlier) {
+  if (text.empty()) {
+    section.failAt(key, "empty expression: write a condition or remove the key");
+  }
+  classify::CompileEnvironment environment;
+  environment.family = state.family;
+  environment.custom_definitions = state.custom_definitions;
+  environment.defined_class = [&earlier](std::string_view name) -> std::optional<bool> {
+    for (const ClientClass& client_class : earlier) {
+      if (client_class.name == name) {
+        return client_class.dependsOnKnown();
+      }
+    }
+    return std::nullopt;
+  };
+  auto compiled = classify::compileExpression(text, result_type, environment);
+  if (!compiled) {
+    section.failAt(key, compiled.error().toString());
+  }
+  return std::move(*compiled);
+}
+
+ClientClass parseClass(Section& section, const ParseState& state,
+                       const std::vector<ClientClass>& earlier) {
   ClientClass client_class;
   auto name = section.string("name");
   if (!name || name->empty()) {
     section.failAt("name", "missing client class name");
   }
   client_class.name = *name;
-  client_class.test = section.string("test").value_or("");
-  client_class.template_test = section.string("template-test").value_or("");
-  if (!client_class.test.empty() && !client_class.template_test.empty()) {
+  if (section.has("test") && section.has("template-test")) {
     section.failAt("template-test", "a class has either test or template-test, not both");
+  }
+  if (auto test = section.string("test")) {
+    client_class.test = *test;
+    client_class.expression = compileClassExpression(section, "test", *test,
+                                                     classify::ResultType::kBool, state, earlier);
+  }
+  if (auto template_test = section.string("template-test")) {
+    client_class.template_test = *template_test;
+    client_class.expression = compileClassExpression(
+        section, "template-test", *template_test, classify::ResultType::kString, state, earlier);
   }
   // Kea 3.x renamed only-if-required to only-in-additional-list.
   if (section.has("only-if-required") && section.has("only-in-additional-list")) {
@@ -78,7 +115,7 @@ std::vector<ClientClass> parseClientClasses(Section& global, const ParseState& s
   std::vector<ClientClass> classes;
   std::set<std::string> names;
   for (Section& section : objectList(global, "client-classes")) {
-    ClientClass client_class = parseClass(section, state);
+    ClientClass client_class = parseClass(section, state, classes);
     if (!names.insert(client_class.name).second) {
       section.failAt("name", "duplicate client class " + quote(client_class.name) +
                                  ": class names must be unique");

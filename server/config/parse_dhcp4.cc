@@ -18,36 +18,7 @@ struct Subnet4Context {
 
 Pool4 parsePool4(Section& section, const ParseState& state, const Subnet4& subnet) {
   Pool4 pool;
-  auto text = section.string("pool");
-  if (!text) {
-    section.failAt("pool", "missing pool: use \"first - last\" or \"prefix/length\"");
-  }
-  const std::string invalid = "invalid pool " + quote(*text) + " in subnet " +
-                              std::to_string(subnet.id) + ": ";
-  const PoolText parts = splitPoolText(*text);
-  if (parts.prefix.empty()) {
-    auto first = IPv4Address::parse(parts.first);
-    auto last = IPv4Address::parse(parts.last);
-    if (!first || !last) {
-      section.failAt("pool", invalid + "expected two IPv4 addresses");
-    }
-    if (*first > *last) {
-      section.failAt("pool", invalid + "start is above end");
-    }
-    pool.first = *first;
-    pool.last = *last;
-  } else {
-    auto prefix = IPv4Prefix::parse(parts.prefix);
-    if (!prefix) {
-      section.failAt("pool", invalid + "expected \"first - last\" or \"prefix/length\"");
-    }
-    pool.first = prefix->first();
-    pool.last = prefix->last();
-  }
-  if (!subnet.prefix.contains(pool.first) || !subnet.prefix.contains(pool.last)) {
-    section.failAt("pool", invalid + "outside the subnet " + subnet.prefix.toString());
-  }
-
+  parsePoolRange(section, subnet, pool);
   pool.options = parseOptionData(section, state);
   pool.client_classes = parseClassRestriction(section);
   pool.require_client_classes = parseAdditionalClasses(section);
@@ -159,24 +130,6 @@ SharedNetwork4 parseSharedNetworkHeader(Section& section, const ParseState& stat
   network.require_client_classes = parseAdditionalClasses(section);
   network.user_context = section.userContext();
   return network;
-}
-
-void checkSubnets(const std::vector<Subnet4>& subnets, const std::vector<std::string>& paths) {
-  std::map<SubnetId, size_t> ids;
-  std::vector<NamedRange<IPv4Address>> ranges;
-  for (size_t i = 0; i < subnets.size(); ++i) {
-    const auto [it, inserted] = ids.emplace(subnets[i].id, i);
-    if (!inserted) {
-      fail(paths[i] + "/id", "duplicate subnet id " + std::to_string(subnets[i].id) +
-                                 ": subnets " + subnets[it->second].prefix.toString() +
-                                 " and " + subnets[i].prefix.toString() + " both use it");
-    }
-    // Leasehold keys every lease and host query by subnet, so subnets must not overlap.
-    ranges.push_back({subnets[i].prefix.first(), subnets[i].prefix.last(), paths[i] + "/subnet",
-                      subnets[i].prefix.toString() + " (id " + std::to_string(subnets[i].id) +
-                          ")"});
-  }
-  checkNoOverlap(ranges, "subnet");
 }
 
 std::shared_ptr<const Dhcp4Config> buildDhcp4(const Json& root, const ParseContext& context) {

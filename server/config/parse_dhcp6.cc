@@ -30,35 +30,7 @@ void parsePoolCommon(Section& section, const ParseState& state, Pool6& pool) {
 Pool6 parseAddressPool(Section& section, const ParseState& state, const Subnet6& subnet) {
   Pool6 pool;
   pool.type = LeaseType::kNa;
-  auto text = section.string("pool");
-  if (!text) {
-    section.failAt("pool", "missing pool: use \"first - last\" or \"prefix/length\"");
-  }
-  const std::string invalid = "invalid pool " + quote(*text) + " in subnet " +
-                              std::to_string(subnet.id) + ": ";
-  const PoolText parts = splitPoolText(*text);
-  if (parts.prefix.empty()) {
-    auto first = IPv6Address::parse(parts.first);
-    auto last = IPv6Address::parse(parts.last);
-    if (!first || !last) {
-      section.failAt("pool", invalid + "expected two IPv6 addresses");
-    }
-    if (*first > *last) {
-      section.failAt("pool", invalid + "start is above end");
-    }
-    pool.first = *first;
-    pool.last = *last;
-  } else {
-    auto prefix = IPv6Prefix::parse(parts.prefix);
-    if (!prefix) {
-      section.failAt("pool", invalid + "expected \"first - last\" or \"prefix/length\"");
-    }
-    pool.first = prefix->first();
-    pool.last = prefix->last();
-  }
-  if (!subnet.prefix.contains(pool.first) || !subnet.prefix.contains(pool.last)) {
-    section.failAt("pool", invalid + "outside the subnet " + subnet.prefix.toString());
-  }
+  parsePoolRange(section, subnet, pool);
   parsePoolCommon(section, state, pool);
   return pool;
 }
@@ -313,24 +285,6 @@ std::vector<uint16_t> parseRelaySuppliedOptions(Section& global) {
     codes.push_back(static_cast<uint16_t>(*code));
   }
   return codes;
-}
-
-void checkSubnets(const std::vector<Subnet6>& subnets, const std::vector<std::string>& paths) {
-  std::map<SubnetId, size_t> ids;
-  std::vector<NamedRange<IPv6Address>> ranges;
-  for (size_t i = 0; i < subnets.size(); ++i) {
-    const auto [it, inserted] = ids.emplace(subnets[i].id, i);
-    if (!inserted) {
-      fail(paths[i] + "/id", "duplicate subnet id " + std::to_string(subnets[i].id) +
-                                 ": subnets " + subnets[it->second].prefix.toString() +
-                                 " and " + subnets[i].prefix.toString() + " both use it");
-    }
-    // Leasehold keys every lease and host query by subnet, so subnets must not overlap.
-    ranges.push_back({subnets[i].prefix.first(), subnets[i].prefix.last(), paths[i] + "/subnet",
-                      subnets[i].prefix.toString() + " (id " + std::to_string(subnets[i].id) +
-                          ")"});
-  }
-  checkNoOverlap(ranges, "subnet");
 }
 
 std::shared_ptr<const Dhcp6Config> buildDhcp6(const Json& root, const ParseContext& context) {

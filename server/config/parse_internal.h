@@ -4,8 +4,10 @@
 #pragma once
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "server/config/model.h"
@@ -147,6 +149,28 @@ void checkNoOverlap(std::vector<NamedRange<Address>> ranges, std::string_view wh
   }
 }
 
+// Throws for a subnet id used twice or two subnets that overlap. `paths` holds each subnet's
+// configuration path, in the same order. Leasehold keys every lease and host query by subnet,
+// so subnets must not overlap.
+template <typename Subnet>
+void checkSubnets(const std::vector<Subnet>& subnets, const std::vector<std::string>& paths) {
+  using Address = decltype(subnets.front().prefix.first());
+  std::map<SubnetId, size_t> ids;
+  std::vector<NamedRange<Address>> ranges;
+  for (size_t i = 0; i < subnets.size(); ++i) {
+    const auto [it, inserted] = ids.emplace(subnets[i].id, i);
+    if (!inserted) {
+      fail(paths[i] + "/id", "duplicate subnet id " + std::to_string(subnets[i].id) +
+                                 ": subnets " + subnets[it->second].prefix.toString() +
+                                 " and " + subnets[i].prefix.toString() + " both use it");
+    }
+    ranges.push_back({subnets[i].prefix.first(), subnets[i].prefix.last(), paths[i] + "/subnet",
+                      subnets[i].prefix.toString() + " (id " + std::to_string(subnets[i].id) +
+                          ")"});
+  }
+  checkNoOverlap(ranges, "subnet");
+}
+
 // Reads a subnet "id" (required: leases and reservations are keyed by it).
 SubnetId parseSubnetId(Section& section);
 // Splits a pool text "first - last" (spaces optional) or "prefix/length" into its parts.
@@ -156,6 +180,47 @@ struct PoolText {
   std::string prefix;  // set for the prefix form only
 };
 PoolText splitPoolText(const std::string& text);
+
+// Reads a pool's "pool" text, "first - last" or "prefix/length", into pool.first and
+// pool.last, and throws unless the range is well formed and inside `subnet`. Works for both
+// families: the address and prefix types come from the subnet.
+template <typename Pool, typename Subnet>
+void parsePoolRange(Section& section, const Subnet& subnet, Pool& pool) {
+  using Prefix = std::remove_cvref_t<decltype(subnet.prefix)>;
+  using Address = std::remove_cvref_t<decltype(subnet.prefix.address)>;
+  constexpr bool kIPv4 = std::is_same_v<Address, IPv4Address>;
+
+  auto text = section.string("pool");
+  if (!text) {
+    section.failAt("pool", "missing pool: use \"first - last\" or \"prefix/length\"");
+  }
+  const std::string invalid = "invalid pool " + quote(*text) + " in subnet " +
+                              std::to_string(subnet.id) + ": ";
+  const PoolText parts = splitPoolText(*text);
+  if (parts.prefix.empty()) {
+    auto first = Address::parse(parts.first);
+    auto last = Address::parse(parts.last);
+    if (!first || !last) {
+      section.failAt("pool", invalid + (kIPv4 ? "expected two IPv4 addresses"
+                                              : "expected two IPv6 addresses"));
+    }
+    if (*first > *last) {
+      section.failAt("pool", invalid + "start is above end");
+    }
+    pool.first = *first;
+    pool.last = *last;
+  } else {
+    auto prefix = Prefix::parse(parts.prefix);
+    if (!prefix) {
+      section.failAt("pool", invalid + "expected \"first - last\" or \"prefix/length\"");
+    }
+    pool.first = prefix->first();
+    pool.last = prefix->last();
+  }
+  if (!subnet.prefix.contains(pool.first) || !subnet.prefix.contains(pool.last)) {
+    section.failAt("pool", invalid + "outside the subnet " + subnet.prefix.toString());
+  }
+}
 // Reads the `relay` object's ip-addresses (or Kea 1.x's single ip-address) as text.
 std::vector<std::string> parseRelayAddresses(Section& section);
 // Rejects a subnet interface that differs from its shared network's.

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
 
+#include "server/control/config_secrets.h"
 #include "server/control/lease_commands.h"
 #include "server/control/statistic_commands.h"
 
@@ -44,8 +45,18 @@ std::string buildReport() {
   return text.str();
 }
 
+// Returns the running configuration, or null before one is loaded.
+Json runningConfigJson(const ControlContext& context) {
+  try {
+    return currentConfigJson(context);
+  } catch (const CommandError&) {
+    return Json();
+  }
+}
+
 // Checks config-test and config-set arguments: {"Dhcp4": {...}} for the DHCPv4 daemon.
-const Json& requireConfigArguments(const ControlContext& context, const Json& arguments) {
+// Returns them with each redacted password put back from the running configuration.
+Json requireConfigArguments(const ControlContext& context, const Json& arguments) {
   if (!arguments.is_object()) {
     throw CommandError("Missing mandatory 'arguments' parameter.");
   }
@@ -53,7 +64,9 @@ const Json& requireConfigArguments(const ControlContext& context, const Json& ar
   if (!arguments.contains(key)) {
     throw CommandError("Missing mandatory '" + key + "' parameter.");
   }
-  return arguments;
+  Json restored = arguments;
+  restoreSecrets(restored, runningConfigJson(context));
+  return restored;
 }
 
 Json configWrite(ControlContext& context, const Json& arguments) {
@@ -218,9 +231,11 @@ void registerDaemonCommands(CommandRegistry& registry, ControlContext& context) 
   });
 
   registry.add("config-get", [&context](const Json&) {
-    Json config = currentConfigJson(context);
-    const std::string hash = configHash(config);
-    config["hash"] = hash;
+    // The hash covers the running configuration, passwords included, so that it matches
+    // config-hash-get; the answer itself carries no password.
+    const Json running = currentConfigJson(context);
+    Json config = redactSecrets(running);
+    config["hash"] = configHash(running);
     return makeAnswerWithoutText(ResultCode::kSuccess, std::move(config));
   });
   registry.add("config-hash-get", [&context](const Json&) {

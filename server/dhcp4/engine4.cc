@@ -27,7 +27,7 @@ void echoQueryOptions(const Runtime4& runtime, const packet::Pkt4& query, Reply4
 
 std::optional<Reply4> Exchange4::discover(DropReason& drop) {
   if (!selectSubnet()) {
-    drop = DropReason::kNoSubnet;
+    drop = noSubnetReason();
     return std::nullopt;
   }
   if (!findClientLease()) {
@@ -43,6 +43,7 @@ std::optional<Reply4> Exchange4::discover(DropReason& drop) {
 
   // An OFFER commits nothing: the lease is written when the client REQUESTs it.
   const Lease4 offered = makeLease(*address, *lease_subnet_);
+  classifyAdditional(*address);
   Reply4 reply = makeReply(MessageType4::kOffer);
   addLeaseOptions(reply, offered);
   addConfiguredOptions(reply);
@@ -73,7 +74,7 @@ std::optional<Reply4> Exchange4::request(DropReason& drop) {
   }
 
   if (!selectSubnet()) {
-    drop = DropReason::kNoSubnet;
+    drop = noSubnetReason();
     return std::nullopt;
   }
 
@@ -106,6 +107,7 @@ std::optional<Reply4> Exchange4::request(DropReason& drop) {
       break;
   }
 
+  classifyAdditional(committed_->address);
   Reply4 reply = makeReply(MessageType4::kAck);
   addLeaseOptions(reply, *committed_);
   addConfiguredOptions(reply);
@@ -223,9 +225,10 @@ void Exchange4::decline(DropReason& drop) {
 
 std::optional<Reply4> Exchange4::inform(DropReason& drop) {
   if (!selectSubnet()) {
-    drop = DropReason::kNoSubnet;
+    drop = noSubnetReason();
     return std::nullopt;
   }
+  classifyAdditional(IPv4Address{});
   Reply4 reply = makeReply(MessageType4::kAck);
   reply.packet.ciaddr = query_.ciaddr;
   addConfiguredOptions(reply);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "server/classify/expression.h"
 #include "server/dhcp4/engine4.h"
 
 namespace leasehold::dhcp4 {
@@ -31,6 +32,13 @@ class Exchange4 {
   SubnetState4* findSubnetForAddress(IPv4Address address) const;
   SubnetState4* findSubnetForInterface() const;
   void classify();
+  // Evaluates the classes that the lease's shared network, subnet and pool (the one holding
+  // `address`, when not zero) require; call after choosing the lease, before the options.
+  void classifyAdditional(IPv4Address address);
+  classify::PacketView packetView() const;
+  DropReason noSubnetReason() const {
+    return dropped_by_class_ ? DropReason::kDropClass : DropReason::kNoSubnet;
+  }
   void findReservation();
   // Loads the client's existing lease within the candidate subnets, if any.
   bool findClientLease();
@@ -74,6 +82,7 @@ class Exchange4 {
                    const std::optional<Lease4>& replaced);
   Lease4 makeLease(IPv4Address address, const SubnetState4& subnet) const;
   void markPoolSlot(const SubnetState4& subnet, IPv4Address address, bool used) const;
+  void markTakenElsewhere(const SubnetState4& subnet, IPv4Address address) const;
   std::chrono::seconds validLifetime(const SubnetState4& subnet) const;
   void countAllocationFailure();
   void removeOldLease(IPv4Address kept);
@@ -92,6 +101,7 @@ class Exchange4 {
   const InterfaceAddresses& addresses_;
 
   engine::ClientClasses classes_;
+  bool dropped_by_class_ = false;  // the query belongs to the DROP class
   HwAddr hwaddr_;
   std::vector<uint8_t> client_id_;  // option 61 payload, empty when absent
   SubnetState4* subnet_ = nullptr;  // the selected subnet

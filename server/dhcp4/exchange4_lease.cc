@@ -45,6 +45,16 @@ bool Exchange4::inPermittedPool(IPv4Address address, const SubnetState4& subnet)
   return false;
 }
 
+void Exchange4::markTakenElsewhere(const SubnetState4& subnet, IPv4Address address) const {
+  const auto& pools = subnet.subnet->pools;
+  for (size_t p = 0; p < pools.size(); ++p) {
+    if (pools[p].contains(address)) {
+      subnet.pools[p]->markTakenElsewhere(slotOf(pools[p], address));
+      return;
+    }
+  }
+}
+
 void Exchange4::markPoolSlot(const SubnetState4& subnet, IPv4Address address, bool used) const {
   const auto& pools = subnet.subnet->pools;
   for (size_t p = 0; p < pools.size(); ++p) {
@@ -131,11 +141,17 @@ std::optional<IPv4Address> Exchange4::pickFromPools() {
       const auto picked = alloc::pickFromPool<Lease4, IPv4Address>(
           *subnet->pools[p], engine_.store_.leases4(), geometry,
           [&](const IPv4Address& candidate) {
-            // No store lookup here: the pool state already excludes every lease this node
-            // knows of, and the claim at REQUEST time settles the rare stale entry with a NAK.
-            // That saves a database round trip per DISCOVER on SQL stores.
-            return reservedForOther(candidate, *subnet) ? alloc::Verdict::kExclude
-                                                        : alloc::Verdict::kUse;
+            if (reservedForOther(candidate, *subnet)) {
+              return alloc::Verdict::kExclude;
+            }
+            // A store no other node writes holds only what the pool state already excludes,
+            // so the lookup is skipped. On a shared store the pool state misses the other
+            // nodes' leases: offering unchecked candidates made a node whose cursor ran into
+            // another node's addresses NAK most REQUESTs.
+            if (runtime_.sharedStore() && !usableForClient(candidate, *subnet, false)) {
+              return alloc::Verdict::kTaken;
+            }
+            return alloc::Verdict::kUse;
           });
       if (picked) {
         lease_subnet_ = subnet;
@@ -230,7 +246,7 @@ Exchange4::Commit Exchange4::commitLease(IPv4Address address, bool known_taken) 
     return Commit::kStoreFailed;
   }
   if (outcome == alloc::ClaimOutcome::kTaken) {
-    markPoolSlot(*subnet, address, true);
+    markTakenElsewhere(*subnet, address);
     return Commit::kTaken;
   }
   recordClaim(*subnet, desired, replaced);

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "server/dhcp4/exchange4.h"
+#include "server/engine/classification.h"
 
 namespace leasehold::dhcp4 {
 
@@ -51,6 +52,12 @@ SubnetState4* Exchange4::findSubnetForInterface() const {
   return nullptr;
 }
 
+classify::PacketView Exchange4::packetView() const {
+  classify::PacketView view;
+  view.pkt4 = &query_;
+  return view;
+}
+
 void Exchange4::classify() {
   classes_.add("ALL");
   if (const auto vendor_class = query_.options.find(packet::option4::kVendorClassIdentifier)) {
@@ -58,8 +65,23 @@ void Exchange4::classify() {
                  std::string(reinterpret_cast<const char*>(vendor_class->data()),
                              vendor_class->size()));
   }
-  // NOTE: configured classes with `test` expressions are not evaluated yet; only the
-  // built-in classes and classes assigned by reservations apply.
+  engine::evaluateClasses(runtime_.config().client_classes, engine::ClassPhase::kBeforeHostLookup,
+                          packetView(), classes_);
+}
+
+void Exchange4::classifyAdditional(IPv4Address address) {
+  const SubnetState4* subnet = lease_subnet_ != nullptr ? lease_subnet_ : subnet_;
+  if (subnet == nullptr) {
+    return;
+  }
+  const config::Pool4* pool = address.isZero() ? nullptr : subnet->subnet->findPool(address);
+  const std::vector<std::string>* lists[] = {
+      subnet->shared_network != nullptr ? &subnet->shared_network->require_client_classes
+                                        : nullptr,
+      &subnet->subnet->require_client_classes,
+      pool != nullptr ? &pool->require_client_classes : nullptr,
+  };
+  engine::evaluateAdditionalClasses(runtime_.config(), lists, packetView(), classes_);
 }
 
 bool Exchange4::subnetAdmitsClient(const SubnetState4& subnet) const {
@@ -75,6 +97,10 @@ bool Exchange4::selectSubnet() {
     client_id_.assign(client_id->begin(), client_id->end());
   }
   classify();
+  if (classes_.contains(engine::kDropClass)) {
+    dropped_by_class_ = true;
+    return false;
+  }
 
   // RFC 3011 subnet selection, then RFC 3527 link selection, then the relay, then the
   // client's own address, then the interface the query arrived on.
@@ -129,6 +155,8 @@ bool Exchange4::selectSubnet() {
       classes_.add(name);
     }
   }
+  engine::evaluateClasses(runtime_.config().client_classes, engine::ClassPhase::kAfterHostLookup,
+                          packetView(), classes_);
   return true;
 }
 

@@ -2,6 +2,8 @@
 
 #include <functional>
 
+#include "server/engine/shared_network_links.h"
+
 namespace leasehold::dhcp4 {
 
 namespace {
@@ -81,6 +83,7 @@ Result<std::unique_ptr<Runtime4>, std::string> Runtime4::build(
   std::unique_ptr<Runtime4> runtime(new Runtime4());
   runtime->config_ = std::move(config);
   runtime->stats_ = registerGlobalStats4(registry);
+  runtime->shared_store_ = node_salt != 0;
   const config::Dhcp4Config& cfg = *runtime->config_;
 
   // Subnets, their pools and reservations. The vector is sized once so that the
@@ -106,17 +109,8 @@ Result<std::unique_ptr<Runtime4>, std::string> Runtime4::build(
     state.stats = registerSubnetStats(registry, subnet.id);
     runtime->subnet_index_.emplace(subnet.id, i);
   }
-  for (auto& state : runtime->subnets_) {
-    if (state.shared_network == nullptr) {
-      state.siblings.push_back(&state);
-      continue;
-    }
-    for (SubnetId member : state.shared_network->subnet_ids) {
-      if (SubnetState4* sibling = runtime->findSubnet(member)) {
-        state.siblings.push_back(sibling);
-      }
-    }
-  }
+  engine::linkSharedNetworkSiblings(runtime->subnets_,
+                                    [&](SubnetId id) { return runtime->findSubnet(id); });
   for (const auto& reservation : cfg.global_reservations) {
     runtime->global_reservations_.add(reservation);
     if (reservation.ip_address) {

@@ -84,8 +84,9 @@ class Runtime4 {
  public:
   // Builds the runtime: indexes the configuration, loads which addresses are leased from
   // `store` into the pool states, and sets the subnet statistics from the store's counts.
-  // `node_salt` picks where each pool's cursor starts, so the nodes of a cluster allocate
-  // from different parts of a pool. Errors name the store failure.
+  // `node_salt` is 0 for a store no other node writes (memfile); otherwise it picks where each
+  // pool's cursor starts, so the nodes of a cluster allocate from different parts of a pool,
+  // and makes sharedStore() true. Errors name the store failure.
   static Result<std::unique_ptr<Runtime4>, std::string> build(
       std::shared_ptr<const config::Dhcp4Config> config, LeaseStore& store,
       stats::StatsRegistry& registry, const Clock& clock, uint64_t node_salt);
@@ -102,6 +103,11 @@ class Runtime4 {
   // Returns the global reservation of `address`, or nullptr.
   const config::Reservation4* globalReservationFor(IPv4Address address) const;
   GlobalStats4& stats() const { return stats_; }
+
+  // True when other nodes may write the store (a SQL database shared by a cluster): the pool
+  // states then miss their leases, so a candidate from a pool is checked against the store
+  // before it is offered.
+  bool sharedStore() const { return shared_store_; }
 
   // Accounts for a lease that reclamation processed: statistics, and its address goes back to
   // its pool. `lease` is the lease as it was before reclamation.
@@ -122,6 +128,7 @@ class Runtime4 {
   engine::ReservationIndex<config::Reservation4> global_reservations_;
   std::unordered_map<IPv4Address, const config::Reservation4*> global_reserved_addresses_;
   mutable GlobalStats4 stats_;
+  bool shared_store_ = false;
 };
 
 // Creates every DHCPv4 statistic Kea creates at startup, at 0 when it does not exist yet.

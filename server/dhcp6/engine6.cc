@@ -24,7 +24,7 @@ std::optional<Reply6> Exchange6::solicit(DropReason& drop) {
     return std::nullopt;
   }
   if (!selectSubnet()) {
-    drop = DropReason::kNoSubnet;
+    drop = noSubnetReason();
     return std::nullopt;
   }
   if (!loadClientLeases()) {
@@ -59,7 +59,7 @@ std::optional<Reply6> Exchange6::request(DropReason& drop) {
     return reply;
   }
   if (!selectSubnet()) {
-    drop = DropReason::kNoSubnet;
+    drop = noSubnetReason();
     return std::nullopt;
   }
   if (!loadClientLeases()) {
@@ -93,7 +93,7 @@ std::optional<Reply6> Exchange6::renew(DropReason& drop, bool rebind) {
     return std::nullopt;
   }
   if (!selectSubnet()) {
-    drop = DropReason::kNoSubnet;
+    drop = noSubnetReason();
     return std::nullopt;
   }
   if (!loadClientLeases()) {
@@ -153,7 +153,10 @@ bool Exchange6::forEachListedLease(packet::Pkt6& reply, bool prefixes, std::stri
   return true;
 }
 
-std::optional<Reply6> Exchange6::release(DropReason& drop) {
+std::optional<Reply6> Exchange6::answerListedLeases(DropReason& drop, bool prefixes,
+                                                     std::string_view done,
+                                                     std::string_view processed,
+                                                     const std::function<bool(const Lease6&)>& act) {
   if (!validIdentifiers(true, true)) {
     drop = DropReason::kNotForUs;
     return std::nullopt;
@@ -167,11 +170,20 @@ std::optional<Reply6> Exchange6::release(DropReason& drop) {
   if (const auto client_id = query_.options.find(packet::option6::kClientId)) {
     duid_.assign(client_id->begin(), client_id->end());
   }
+  if (!forEachListedLease(reply.packet, prefixes, done, act)) {
+    drop = DropReason::kStoreFailed;
+    return std::nullopt;
+  }
+  addStatus(reply.packet.options, StatusCode6::kSuccess, processed);
+  return reply;
+}
 
+std::optional<Reply6> Exchange6::release(DropReason& drop) {
   // Each address or prefix the client lists is released if it holds it (RFC 8415 section
   // 18.3.7).
   LeaseTable<Lease6>& table = engine_.store_.leases6();
-  const bool listed = forEachListedLease(reply.packet, true, "released", [&](const Lease6& current) {
+  return answerListedLeases(drop, true, "released", "release processed",
+                            [&](const Lease6& current) {
     if (!table.remove(current.address, &current)) {
       return false;
     }
@@ -186,32 +198,13 @@ std::optional<Reply6> Exchange6::release(DropReason& drop) {
     }
     return true;
   });
-  if (!listed) {
-    drop = DropReason::kStoreFailed;
-    return std::nullopt;
-  }
-  addStatus(reply.packet.options, StatusCode6::kSuccess, "release processed");
-  return reply;
 }
 
 std::optional<Reply6> Exchange6::decline(DropReason& drop) {
-  if (!validIdentifiers(true, true)) {
-    drop = DropReason::kNotForUs;
-    return std::nullopt;
-  }
-  Reply6 reply = makeReply(MessageType6::kReply);
-  setDestination(reply);
-  if (unicastNotAllowed()) {
-    addStatus(reply.packet.options, StatusCode6::kUseMulticast, "use multicast");
-    return reply;
-  }
-  if (const auto client_id = query_.options.find(packet::option6::kClientId)) {
-    duid_.assign(client_id->begin(), client_id->end());
-  }
-
   // Declined addresses are held, owned by nobody, for the probation period.
   LeaseTable<Lease6>& table = engine_.store_.leases6();
-  const bool listed = forEachListedLease(reply.packet, false, "declined", [&](const Lease6& current) {
+  return answerListedLeases(drop, false, "declined", "decline processed",
+                            [&](const Lease6& current) {
     Lease6 declined = current;
     declined.duid = {0};
     declined.hwaddr = HwAddr{};
@@ -231,12 +224,6 @@ std::optional<Reply6> Exchange6::decline(DropReason& drop) {
     }
     return true;
   });
-  if (!listed) {
-    drop = DropReason::kStoreFailed;
-    return std::nullopt;
-  }
-  addStatus(reply.packet.options, StatusCode6::kSuccess, "decline processed");
-  return reply;
 }
 
 std::optional<Reply6> Exchange6::confirm(DropReason& drop) {
@@ -245,7 +232,7 @@ std::optional<Reply6> Exchange6::confirm(DropReason& drop) {
     return std::nullopt;
   }
   if (!selectSubnet()) {
-    drop = DropReason::kNoSubnet;
+    drop = noSubnetReason();
     return std::nullopt;
   }
   // RFC 8415 section 18.3.3: answer only when the client listed addresses; Success when all
@@ -303,6 +290,10 @@ std::optional<Reply6> Exchange6::informationRequest(DropReason& drop) {
     return std::nullopt;
   }
   const bool selected = selectSubnet();
+  if (!selected && noSubnetReason() == DropReason::kDropClass) {
+    drop = DropReason::kDropClass;
+    return std::nullopt;
+  }
   Reply6 reply = makeReply(MessageType6::kReply);
   if (!selected) {
     options_subnet_ = nullptr;

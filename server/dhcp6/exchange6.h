@@ -9,6 +9,7 @@
 #include <set>
 #include <vector>
 
+#include "server/classify/expression.h"
 #include "server/dhcp6/engine6.h"
 #include "server/engine/client_classes.h"
 
@@ -43,6 +44,16 @@ class Exchange6 {
   SubnetState6* findSubnetForAddress(const IPv6Address& address) const;
   bool subnetAdmitsClient(const SubnetState6& subnet) const;
   void classify();
+  void addVendorClass();
+  // Evaluates the classes that the reply's shared network, subnet and pool require; called
+  // when the reply's options are chosen.
+  // NOTE: only the pool whose options the reply carries counts; Kea collects the pools of
+  // every address in the reply.
+  void classifyAdditional();
+  classify::PacketView packetView() const;
+  DropReason noSubnetReason() const {
+    return dropped_by_class_ ? DropReason::kDropClass : DropReason::kNoSubnet;
+  }
   void findReservation();
   void extractHwAddr();
   bool loadClientLeases();
@@ -74,6 +85,11 @@ class Exchange6 {
   // for one of its leases, else NoBinding. Returns false when the store failed.
   bool forEachListedLease(packet::Pkt6& reply, bool prefixes, std::string_view done,
                           const std::function<bool(const Lease6&)>& act);
+  // Answers a RELEASE or DECLINE: checks identifiers and unicast, runs `act` through
+  // forEachListedLease, then adds the top-level Success status with text `processed`.
+  std::optional<Reply6> answerListedLeases(DropReason& drop, bool prefixes,
+                                           std::string_view done, std::string_view processed,
+                                           const std::function<bool(const Lease6&)>& act);
 
   // ---- replies (exchange6_reply.cc)
   Reply6 makeReply(packet::MessageType6 type);
@@ -85,6 +101,10 @@ class Exchange6 {
                std::optional<packet::StatusCode6> status, std::string_view status_text,
                uint8_t zeroed_length) const;
   std::pair<uint32_t, uint32_t> timers(const SubnetState6& subnet, const Lease6& lease) const;
+  bool requested(uint16_t option_code) const;
+  // Returns the prefix to exclude from a delegated prefix (RFC 6603), or nullopt when none is
+  // set. A reservation of this prefix decides first, then the prefix's pd-pool.
+  std::optional<IPv6Prefix> excludedPrefix(const IPv6Address& prefix, uint8_t length) const;
 
   Engine6& engine_;
   const Runtime6& runtime_;
@@ -92,12 +112,14 @@ class Exchange6 {
   const InterfaceAddresses& interfaces_;
 
   engine::ClientClasses classes_;
+  bool dropped_by_class_ = false;  // the query belongs to the DROP class
   std::vector<uint8_t> duid_;
   HwAddr hwaddr_;
   uint32_t hwaddr_source_ = 0;
   SubnetState6* subnet_ = nullptr;
   std::vector<SubnetState6*> candidates_;
   const config::Reservation6* reservation_ = nullptr;
+  SubnetState6* reservation_subnet_ = nullptr;  // the subnet `reservation_` applies in
   std::vector<Lease6> client_leases_;  // the client's leases in the candidate subnets
   std::set<IPv6Address> assigned_in_reply_;  // avoids giving one address to two IAs
   const SubnetState6* options_subnet_ = nullptr;  // subnet whose options the reply carries

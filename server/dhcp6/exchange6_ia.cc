@@ -81,10 +81,13 @@ std::optional<IPv6Address> Exchange6::pickFromPools(LeaseType type, uint8_t leng
             [&pool](const IPv6Address& address) { return pool.slotOf(address); }};
         const auto picked = alloc::pickFromPool<Lease6, IPv6Address>(
             *pool.state, engine_.store_.leases6(), geometry, [&](const IPv6Address& candidate) {
-              // No store lookup: the pool state excludes the leases this node knows of, and a
-              // commit claims atomically (a lost claim picks again).
               if (reservedForOther(candidate, *subnet) || assigned_in_reply_.contains(candidate)) {
                 return alloc::Verdict::kExclude;
+              }
+              // The pool state misses other nodes' leases on a shared store (see
+              // Exchange4::pickFromPools); alone, it is exact and the lookup is skipped.
+              if (runtime_.sharedStore() && !usableForClient(candidate, 0, type)) {
+                return alloc::Verdict::kTaken;
               }
               return alloc::Verdict::kUse;
             });
@@ -306,7 +309,7 @@ Exchange6::Commit Exchange6::commit(const Lease6& desired, const std::optional<L
     }
     if (outcome == alloc::ClaimOutcome::kTaken) {
       if (const PoolRuntime6* pool = subnet.findPool(desired.type, desired.address)) {
-        pool->state->markUsed(pool->slotOf(desired.address));
+        pool->state->markTakenElsewhere(pool->slotOf(desired.address));
       }
       return Commit::kTaken;
     }

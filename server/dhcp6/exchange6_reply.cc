@@ -29,6 +29,7 @@ bool serverOwned(uint16_t code) {
     case packet::option6::kInterfaceId:
     case packet::option6::kIaPd:
     case packet::option6::kIaPrefix:
+    case packet::option6::kPdExclude:
       return true;
     default:
       return false;
@@ -39,7 +40,57 @@ uint32_t seconds32(std::chrono::seconds value) {
   return static_cast<uint32_t>(std::clamp<int64_t>(value.count(), 0, 0xffffffffll));
 }
 
+// Writes the body of OPTION_PD_EXCLUDE (RFC 6603 section 4.2): the excluded prefix's length,
+// then its bits between the delegated length and that length (the "IPv6 subnet ID"),
+// left-aligned in as few octets as hold them.
+void writePdExclude(packet::OptionWriter6& writer, const IPv6Prefix& excluded,
+                    uint8_t delegated_length) {
+  writer.appendUint8(excluded.length);
+  const unsigned subnet_id_bits = excluded.length - delegated_length;
+  const unsigned __int128 subnet_id = excluded.address.toUint128() << delegated_length;
+  for (unsigned octet = 0; octet * 8 < subnet_id_bits; ++octet) {
+    writer.appendUint8(static_cast<uint8_t>(subnet_id >> (120 - 8 * octet)));
+  }
+}
+
 }  // namespace
+
+bool Exchange6::requested(uint16_t option_code) const {
+  const auto oro = query_.options.find(packet::option6::kOro);
+  if (!oro) {
+    return false;
+  }
+  for (size_t i = 0; i + 1 < oro->size(); i += 2) {
+    if ((((*oro)[i] << 8) | (*oro)[i + 1]) == option_code) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::optional<IPv6Prefix> Exchange6::excludedPrefix(const IPv6Address& prefix,
+                                                    uint8_t length) const {
+  if (reservation_ != nullptr) {
+    for (size_t i = 0; i < reservation_->excluded_prefixes.size(); ++i) {
+      const IPv6Prefix& reserved = reservation_->prefixes[i];
+      if (reserved.address == prefix && reserved.length == length) {
+        return reservation_->excluded_prefixes[i];
+      }
+    }
+  }
+  const SubnetState6* subnet = candidateContaining(prefix);
+  if (subnet == nullptr) {
+    return std::nullopt;
+  }
+  const PoolRuntime6* pool = subnet->findPool(LeaseType::kPd, prefix);
+  if (pool == nullptr || !pool->pool->excluded_prefix ||
+      pool->pool->delegated_length != length) {
+    return std::nullopt;
+  }
+  // The pool's excluded prefix lies in its first delegated prefix. Every delegated prefix
+  // excludes the same subnet ID bits, and only those bits are sent.
+  return pool->pool->excluded_prefix;
+}
 
 void Exchange6::addStatus(packet::OptionList& options, packet::StatusCode6 code,
                           std::string_view text) const {
@@ -88,6 +139,7 @@ void Exchange6::writeIa(packet::Pkt6& reply, uint16_t option_code, uint32_t iaid
     writer.appendUint32(t2);
   }
   const bool prefixes = option_code == packet::option6::kIaPd;
+  const bool pd_exclude_requested = prefixes && requested(packet::option6::kPdExclude);
   auto writeEntry = [&](const IPv6Address& address, uint8_t length, uint32_t preferred,
                         uint32_t valid) {
     if (prefixes) {
@@ -96,6 +148,13 @@ void Exchange6::writeIa(packet::Pkt6& reply, uint16_t option_code, uint32_t iaid
       writer.appendUint32(valid);
       writer.appendUint8(length);
       writer.appendBytes(address.bytes());
+      if (valid != 0 && pd_exclude_requested) {
+        if (const auto excluded = excludedPrefix(address, length)) {
+          const size_t exclude_marker = writer.open(packet::option6::kPdExclude);
+          writePdExclude(writer, *excluded, length);
+          writer.close(exclude_marker);
+        }
+      }
       writer.close(marker);
     } else {
       const size_t marker = writer.open(packet::option6::kIaAddr);
@@ -151,6 +210,7 @@ Reply6 Exchange6::makeReply(packet::MessageType6 type) {
 }
 
 void Exchange6::addConfiguredOptions(Reply6& reply) {
+  classifyAdditional();
   packet::Pkt6& out = reply.packet;
   const config::Dhcp6Config& cfg = runtime_.config();
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "server/dhcp6/exchange6.h"
+#include "server/engine/classification.h"
 
 namespace leasehold::dhcp6 {
 
@@ -64,10 +65,61 @@ bool Exchange6::subnetAdmitsClient(const SubnetState6& subnet) const {
   return subnet.shared_network == nullptr || classes_.admits(subnet.shared_network->client_classes);
 }
 
+classify::PacketView Exchange6::packetView() const {
+  classify::PacketView view;
+  view.pkt6 = &query_;
+  return view;
+}
+
 void Exchange6::classify() {
   classes_.add("ALL");
-  // NOTE: configured classes with `test` expressions are not evaluated yet; only the
-  // built-in classes and classes assigned by reservations apply.
+  addVendorClass();
+  engine::evaluateClasses(runtime_.config().client_classes, engine::ClassPhase::kBeforeHostLookup,
+                          packetView(), classes_);
+}
+
+// Kea's VENDOR_CLASS_ class for DHCPv6: from the vendor class option (16), "docsis3.0" or
+// "eRouter1.0" when any data chunk is one of them, else the first chunk.
+void Exchange6::addVendorClass() {
+  const auto option = query_.options.find(packet::option6::kVendorClass);
+  if (!option || option->size() < 6) {
+    return;
+  }
+  std::optional<std::string_view> first;
+  std::optional<std::string_view> docsis;
+  size_t offset = 4;  // after the enterprise number
+  while (offset + 2 <= option->size()) {
+    const size_t length = readUint16(option->subspan(offset));
+    if (offset + 2 + length > option->size()) {
+      break;
+    }
+    const std::string_view chunk(reinterpret_cast<const char*>(option->data()) + offset + 2,
+                                 length);
+    if (!first) {
+      first = chunk;
+    }
+    if (chunk == "docsis3.0" || (chunk == "eRouter1.0" && !docsis)) {
+      docsis = chunk;
+    }
+    offset += 2 + length;
+  }
+  if (docsis || first) {
+    classes_.add("VENDOR_CLASS_" + std::string(docsis ? *docsis : *first));
+  }
+}
+
+void Exchange6::classifyAdditional() {
+  if (options_subnet_ == nullptr) {
+    return;
+  }
+  const std::vector<std::string>* lists[] = {
+      options_subnet_->shared_network != nullptr
+          ? &options_subnet_->shared_network->require_client_classes
+          : nullptr,
+      &options_subnet_->subnet->require_client_classes,
+      options_pool_ != nullptr ? &options_pool_->require_client_classes : nullptr,
+  };
+  engine::evaluateAdditionalClasses(runtime_.config(), lists, packetView(), classes_);
 }
 
 void Exchange6::extractHwAddr() {
@@ -109,6 +161,10 @@ bool Exchange6::selectSubnet() {
   }
   extractHwAddr();
   classify();
+  if (classes_.contains(engine::kDropClass)) {
+    dropped_by_class_ = true;
+    return false;
+  }
 
   // Relayed: the interface-id of the relay closest to the client, then its link address
   // (first as a configured relay address, then as an address in a subnet). Direct: the
@@ -184,6 +240,8 @@ bool Exchange6::selectSubnet() {
       classes_.add(name);
     }
   }
+  engine::evaluateClasses(runtime_.config().client_classes, engine::ClassPhase::kAfterHostLookup,
+                          packetView(), classes_);
   return true;
 }
 
@@ -206,12 +264,14 @@ void Exchange6::findReservation() {
       }
       if (const auto* found = candidate->reservations.find(type, *identifier)) {
         reservation_ = found;
+        reservation_subnet_ = candidate;
         return;
       }
     }
     if (subnet_->subnet->reservations_global) {
       if (const auto* found = runtime_.globalReservations().find(type, *identifier)) {
         reservation_ = found;
+        reservation_subnet_ = subnet_;
         return;
       }
     }
@@ -247,6 +307,15 @@ SubnetState6* Exchange6::candidateContaining(const IPv6Address& address) const {
     // Delegated prefixes often lie outside the subnet's own prefix.
     if (candidate->findPool(LeaseType::kPd, address) != nullptr) {
       return candidate;
+    }
+  }
+  // A reserved prefix may lie outside every pool and outside the subnet's prefix; it belongs
+  // to the subnet the reservation was found in.
+  if (reservation_ != nullptr) {
+    for (const IPv6Prefix& prefix : reservation_->prefixes) {
+      if (prefix.address == address) {
+        return reservation_subnet_;
+      }
     }
   }
   return nullptr;

@@ -3,6 +3,8 @@
 #include <functional>
 #include <limits>
 
+#include "server/engine/shared_network_links.h"
+
 namespace leasehold::dhcp6 {
 
 namespace {
@@ -111,6 +113,7 @@ Result<std::unique_ptr<Runtime6>, std::string> Runtime6::build(
   runtime->config_ = std::move(config);
   runtime->server_duid_ = std::move(server_duid);
   runtime->stats_ = registerGlobalStats(registry);
+  runtime->shared_store_ = node_salt != 0;
   const config::Dhcp6Config& cfg = *runtime->config_;
 
   runtime->subnets_.resize(cfg.subnets.size());
@@ -138,17 +141,8 @@ Result<std::unique_ptr<Runtime6>, std::string> Runtime6::build(
     state.stats = registerSubnetStats(registry, subnet.id);
     runtime->subnet_index_.emplace(subnet.id, i);
   }
-  for (auto& state : runtime->subnets_) {
-    if (state.shared_network == nullptr) {
-      state.siblings.push_back(&state);
-      continue;
-    }
-    for (SubnetId member : state.shared_network->subnet_ids) {
-      if (SubnetState6* sibling = runtime->findSubnet(member)) {
-        state.siblings.push_back(sibling);
-      }
-    }
-  }
+  engine::linkSharedNetworkSiblings(runtime->subnets_,
+                                    [&](SubnetId id) { return runtime->findSubnet(id); });
   for (const auto& reservation : cfg.global_reservations) {
     runtime->global_reservations_.add(reservation);
     for (const auto& address : reservation.ip_addresses) {

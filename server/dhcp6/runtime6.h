@@ -115,6 +115,11 @@ class Runtime6 {
   const std::vector<uint8_t>& serverDuid() const { return server_duid_; }
   GlobalStats6& stats() const { return stats_; }
 
+  // True when other nodes may write the store (a SQL database shared by a cluster): the pool
+  // states then miss their leases, so a candidate from a pool is checked against the store
+  // before it is offered.
+  bool sharedStore() const { return shared_store_; }
+
   // Accounts for a lease that reclamation processed (statistics, pool slot freed).
   void leaseReclaimed(const Lease6& lease) const;
 
@@ -134,6 +139,7 @@ class Runtime6 {
   std::unordered_map<IPv6Address, const config::Reservation6*> global_reserved_;
   std::vector<uint8_t> server_duid_;
   mutable GlobalStats6 stats_;
+  bool shared_store_ = false;
 };
 
 }  // namespace leasehold::dhcp6

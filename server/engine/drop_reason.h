@@ -10,6 +10,7 @@ enum class DropReason {
   kInvalid,        // a message missing what the RFC requires of it
   kStoreFailed,    // the lease could not be written or read: the client will retry
   kUnknownClient,  // DHCPv4 INIT-REBOOT from a client with no lease, non-authoritative subnet
+  kDropClass,      // the query belongs to the DROP client class
 };
 
 // Counts a dropped query: every drop in `receive_drop`, store failures also in

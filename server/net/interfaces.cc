@@ -101,6 +101,15 @@ const NetworkInterface* findInterface(const std::vector<NetworkInterface>& inter
   return nullptr;
 }
 
+const NetworkInterface* findInterface(const std::vector<NetworkInterface>& interfaces, int index) {
+  for (const NetworkInterface& interface : interfaces) {
+    if (interface.index == index) {
+      return &interface;
+    }
+  }
+  return nullptr;
+}
+
 InterfaceSelector parseInterfaceSelector(std::string_view entry) {
   InterfaceSelector selector;
   const auto slash = entry.find('/');

@@ -30,6 +30,8 @@ Result<std::vector<NetworkInterface>, std::string> listInterfaces();
 // Returns the interface called `name`, or nullptr.
 const NetworkInterface* findInterface(const std::vector<NetworkInterface>& interfaces,
                                       std::string_view name);
+// Returns the interface with kernel index `index`, or nullptr.
+const NetworkInterface* findInterface(const std::vector<NetworkInterface>& interfaces, int index);
 
 // An `interfaces-config` entry: "eth0", "eth0/192.0.2.1" (one address) or "*" (all).
 struct InterfaceSelector {

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "server/net/datagram_batch.h"
 #include "server/net/raw_socket4.h"
 
 namespace leasehold::net {
@@ -142,15 +143,6 @@ SocketIo4::~SocketIo4() {
 
 void SocketIo4::wake() { waits_.wake(); }
 
-const NetworkInterface* SocketIo4::servedInterface(int index) const {
-  for (const auto& interface : served_) {
-    if (interface.index == index) {
-      return &interface;
-    }
-  }
-  return nullptr;
-}
-
 size_t SocketIo4::receive(std::span<Received4> batch, std::chrono::milliseconds timeout) {
   if (batch.empty()) {
     return 0;
@@ -177,22 +169,11 @@ size_t SocketIo4::receiveUdp(std::span<Received4> batch) {
   if (count == 0) {
     return 0;
   }
-  mmsghdr messages[kMaxBatch];
-  iovec vectors[kMaxBatch];
-  sockaddr_in sources[kMaxBatch];
-  alignas(cmsghdr) char controls[kMaxBatch][CMSG_SPACE(sizeof(in_pktinfo))];
+  DatagramBatch<sockaddr_in, in_pktinfo, kMaxBatch> buffers;
   for (size_t i = 0; i < count; ++i) {
-    vectors[i] = iovec{batch[i].data.data(), kMaxDatagram4};
-    messages[i] = mmsghdr{};
-    messages[i].msg_hdr.msg_name = &sources[i];
-    messages[i].msg_hdr.msg_namelen = sizeof sources[i];
-    messages[i].msg_hdr.msg_iov = &vectors[i];
-    messages[i].msg_hdr.msg_iovlen = 1;
-    messages[i].msg_hdr.msg_control = controls[i];
-    messages[i].msg_hdr.msg_controllen = sizeof controls[i];
+    buffers.prepare(i, batch[i].data.data(), kMaxDatagram4);
   }
-  const int received =
-      recvmmsg(udp_fd_, messages, static_cast<unsigned>(count), MSG_DONTWAIT, nullptr);
+  const int received = buffers.receive(udp_fd_, count);
   if (received <= 0) {
     return 0;
   }
@@ -200,14 +181,14 @@ size_t SocketIo4::receiveUdp(std::span<Received4> batch) {
   size_t kept = 0;
   for (int i = 0; i < received; ++i) {
     Received4& out = batch[kept];
-    const msghdr& header = messages[i].msg_hdr;
+    const msghdr& header = buffers.messages[i].msg_hdr;
     out.payload_offset = 0;
-    out.payload_size = messages[i].msg_len;
+    out.payload_size = buffers.messages[i].msg_len;
     out.truncated = (header.msg_flags & MSG_TRUNC) != 0;
     out.transport = packet::Pkt4::Transport{};
     out.transport.remote_address =
-        IPv4Address::fromBytes({reinterpret_cast<const uint8_t*>(&sources[i].sin_addr), 4});
-    out.transport.remote_port = ntohs(sources[i].sin_port);
+        IPv4Address::fromBytes({reinterpret_cast<const uint8_t*>(&buffers.sources[i].sin_addr), 4});
+    out.transport.remote_port = ntohs(buffers.sources[i].sin_port);
     out.transport.local_port = options_.server_port;
     for (cmsghdr* control = CMSG_FIRSTHDR(&header); control != nullptr;
          control = CMSG_NXTHDR(const_cast<msghdr*>(&header), control)) {
@@ -220,7 +201,7 @@ size_t SocketIo4::receiveUdp(std::span<Received4> batch) {
             IPv4Address::fromBytes({reinterpret_cast<const uint8_t*>(&info.ipi_addr), 4});
       }
     }
-    const NetworkInterface* interface = servedInterface(out.transport.interface_index);
+    const NetworkInterface* interface = findInterface(served_, out.transport.interface_index);
     if (interface == nullptr) {
       continue;  // arrived on an interface the configuration does not serve
     }

@@ -56,7 +56,6 @@ class SocketIo4 final : public PacketIo4 {
   size_t receiveUdp(std::span<Received4> batch);
   size_t receiveRaw(const RawSocket& socket, std::span<Received4> batch);
   bool sendLinkLayer(const Destination4& destination, std::span<const uint8_t> payload);
-  const NetworkInterface* servedInterface(int index) const;
 
   SocketIo4Options options_;
   std::vector<NetworkInterface> served_;

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "server/net/datagram_batch.h"
+
 namespace leasehold::net {
 
 namespace {
@@ -91,15 +93,6 @@ SocketIo6::~SocketIo6() {
 
 void SocketIo6::wake() { waits_.wake(); }
 
-const NetworkInterface* SocketIo6::servedInterface(int index) const {
-  for (const auto& interface : served_) {
-    if (interface.index == index) {
-      return &interface;
-    }
-  }
-  return nullptr;
-}
-
 size_t SocketIo6::receive(std::span<Received6> batch, std::chrono::milliseconds timeout) {
   if (batch.empty()) {
     return 0;
@@ -110,21 +103,11 @@ size_t SocketIo6::receive(std::span<Received6> batch, std::chrono::milliseconds 
   }
 
   const size_t count = std::min(batch.size(), kMaxBatch);
-  mmsghdr messages[kMaxBatch];
-  iovec vectors[kMaxBatch];
-  sockaddr_in6 sources[kMaxBatch];
-  alignas(cmsghdr) char controls[kMaxBatch][CMSG_SPACE(sizeof(in6_pktinfo))];
+  DatagramBatch<sockaddr_in6, in6_pktinfo, kMaxBatch> buffers;
   for (size_t i = 0; i < count; ++i) {
-    vectors[i] = iovec{batch[i].data.data(), batch[i].data.size()};
-    messages[i] = mmsghdr{};
-    messages[i].msg_hdr.msg_name = &sources[i];
-    messages[i].msg_hdr.msg_namelen = sizeof sources[i];
-    messages[i].msg_hdr.msg_iov = &vectors[i];
-    messages[i].msg_hdr.msg_iovlen = 1;
-    messages[i].msg_hdr.msg_control = controls[i];
-    messages[i].msg_hdr.msg_controllen = sizeof controls[i];
+    buffers.prepare(i, batch[i].data.data(), batch[i].data.size());
   }
-  const int received = recvmmsg(fd_, messages, static_cast<unsigned>(count), MSG_DONTWAIT, nullptr);
+  const int received = buffers.receive(fd_, count);
   waits_.rearm(fd_, 0);  // the readiness came to this thread alone
   if (received <= 0) {
     return 0;
@@ -133,10 +116,10 @@ size_t SocketIo6::receive(std::span<Received6> batch, std::chrono::milliseconds 
   size_t kept = 0;
   for (int i = 0; i < received; ++i) {
     Received6& out = batch[kept];
-    const msghdr& header = messages[i].msg_hdr;
+    const msghdr& header = buffers.messages[i].msg_hdr;
     packet::Pkt6::Transport transport;
-    transport.remote_address = IPv6Address::fromBytes({sources[i].sin6_addr.s6_addr, 16});
-    transport.remote_port = ntohs(sources[i].sin6_port);
+    transport.remote_address = IPv6Address::fromBytes({buffers.sources[i].sin6_addr.s6_addr, 16});
+    transport.remote_port = ntohs(buffers.sources[i].sin6_port);
     transport.local_port = options_.server_port;
     for (cmsghdr* control = CMSG_FIRSTHDR(&header); control != nullptr;
          control = CMSG_NXTHDR(const_cast<msghdr*>(&header), control)) {
@@ -147,13 +130,13 @@ size_t SocketIo6::receive(std::span<Received6> batch, std::chrono::milliseconds 
         transport.local_address = IPv6Address::fromBytes({info.ipi6_addr.s6_addr, 16});
       }
     }
-    const NetworkInterface* interface = servedInterface(transport.interface_index);
+    const NetworkInterface* interface = findInterface(served_, transport.interface_index);
     if (interface == nullptr) {
       continue;  // not an interface this configuration serves
     }
     transport.interface_name = interface->name;
     transport.received_unicast = !transport.local_address.isMulticast();
-    const size_t size = messages[i].msg_len;
+    const size_t size = buffers.messages[i].msg_len;
     if (&out != &batch[static_cast<size_t>(i)]) {
       std::memcpy(out.data.data(), batch[static_cast<size_t>(i)].data.data(), size);
     }

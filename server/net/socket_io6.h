@@ -37,7 +37,6 @@ class SocketIo6 final : public PacketIo6 {
 
  private:
   SocketIo6() = default;
-  const NetworkInterface* servedInterface(int index) const;
 
   SocketIo6Options options_;
   std::vector<NetworkInterface> served_;

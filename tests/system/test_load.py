@@ -23,20 +23,34 @@ PERFDHCP_TIMEOUT = 180
 class LoadTest(SystemTestCase):
 
     def assert_no_loss(self, result, first, second, link):
-        buffer_drops = link.server.udp_receive_errors()
-        result.output += f"\nserver namespace UDP receive-buffer drops: {buffer_drops}\n"
+        """Check that the server answered every exchange perfdhcp started.
+
+        A reply the client's kernel dropped because perfdhcp's socket buffer was full (perfdhcp
+        starved of CPU on a loaded machine) was sent by the server, so such drops, counted in
+        the client namespace, excuse an equal number of missing replies. Nothing else does.
+        """
+        server_buffer_drops = link.server.udp_receive_errors()
+        client_buffer_drops = link.client.udp_receive_errors()
+        result.output += (f"\nserver namespace UDP receive-buffer drops: {server_buffer_drops}"
+                          f"\nclient namespace UDP receive-buffer drops: {client_buffer_drops}\n")
         # perfdhcp checks -n only after sending a batch, so it may send one or two more.
         initiated = result.exchange(first).sent
         self.assertGreaterEqual(initiated, EXCHANGES, result.output)
+        self.assertEqual(server_buffer_drops, 0, result.output)
+        missing = 0
         for name in (first, second):
             stats = result.exchange(name)
-            self.assertEqual(stats.sent, initiated, f"{name}:\n{result.output}")
-            self.assertEqual(stats.received, initiated, f"{name}:\n{result.output}")
-            self.assertEqual(stats.drops, 0, f"{name}:\n{result.output}")
+            missing += stats.sent - stats.received
             self.assertEqual(stats.rejected_leases, 0, f"{name}:\n{result.output}")
             self.assertEqual(stats.non_unique_addresses, 0, f"{name}:\n{result.output}")
+        # Every OFFER (ADVERTISE) that arrived was followed by a REQUEST.
+        self.assertEqual(result.exchange(second).sent, result.exchange(first).received,
+                         result.output)
+        self.assertLessEqual(missing, client_buffer_drops,
+                             f"{missing} replies missing:\n{result.output}")
         self.assertEqual(result.malformed, 0, result.output)
-        self.assertEqual(result.returncode, 0, result.output)
+        if missing == 0:
+            self.assertEqual(result.returncode, 0, result.output)
 
     def test_dhcp4_relayed_exchanges_without_loss(self):
         link = self.make_link(relay=True)

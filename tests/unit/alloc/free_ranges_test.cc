@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "server/alloc/pool_state.h"
 
 namespace leasehold::alloc {
@@ -66,6 +68,32 @@ TEST(PoolStateTest, PickAdvancesCursorSoOffersDiffer) {
   pool.markUsed(1);
   EXPECT_EQ(pool.pickNext(), SlotIndex{2});
   EXPECT_EQ(pool.freeCount(), SlotIndex{3});
+}
+
+TEST(PoolStateTest, TakenElsewhereMarksUsedAndMovesCursor) {
+  // A lost race means another node allocates around the slot, so the cursor leaves it for a
+  // random slot rather than following that node.
+  const SlotIndex size = SlotIndex{1} << 20;
+  PoolState state(size, 0);
+  std::set<SlotIndex> cursors;
+  for (SlotIndex slot = 100; slot < 108; ++slot) {
+    state.markTakenElsewhere(slot);
+    EXPECT_FALSE(state.isFree(slot));
+    EXPECT_LT(state.cursor(), size);
+    cursors.insert(state.cursor());
+  }
+  EXPECT_EQ(state.freeCount(), size - 8);
+  EXPECT_GT(cursors.size(), 1u);
+}
+
+TEST(PoolStateTest, TakenElsewhereKeepsCursorInsideHugePool) {
+  // A DHCPv6 /64 address pool has 2^64 slots, more than a 64-bit random number spans.
+  const SlotIndex size = (SlotIndex{1} << 64) + 5;
+  PoolState state(size, 0);
+  for (int i = 0; i < 16; ++i) {
+    state.markTakenElsewhere(SlotIndex{7});
+    EXPECT_LT(state.cursor(), size);
+  }
 }
 
 }  // namespace

@@ -289,7 +289,7 @@ TEST(ParseDhcp4Test, OptionDataAtEveryLevel) {
   EXPECT_EQ(config->global_options[3].client_classes, (std::vector<std::string>{"c"}));
   ASSERT_EQ(config->client_classes.size(), 1u);
   EXPECT_EQ(config->client_classes[0].test, "option[60].text == 'x'");
-  EXPECT_EQ(config->client_classes[0].expression, nullptr);
+  EXPECT_NE(config->client_classes[0].expression, nullptr);
   EXPECT_EQ(config->client_classes[0].options[0].payload, (std::vector<uint8_t>{2, 1}));
   EXPECT_EQ(config->findClass("c"), &config->client_classes[0]);
   EXPECT_EQ(config->shared_networks[0].options[0].code, 15);
@@ -341,11 +341,37 @@ TEST(ParseDhcp4Test, OptionErrors) {
   EXPECT_EQ(config->global_options[0].payload, (std::vector<uint8_t>{1, 2}));
 }
 
+TEST(ParseDhcp4Test, ClientClassTestsCompileOrNameTheKeyAndToken) {
+  auto config = parse4(R"J("client-classes": [
+      {"name": "pxe", "test": "substring(option[60].hex, 0, 9) == 'PXEClient'"},
+      {"name": "known-pxe", "test": "member('pxe') and member('KNOWN')"},
+      {"name": "spawn", "template-test": "option[60].hex"}])J");
+  ASSERT_TRUE(config);
+  ASSERT_NE(config->client_classes[0].expression, nullptr);
+  EXPECT_FALSE(config->client_classes[0].dependsOnKnown());
+  EXPECT_TRUE(config->client_classes[1].dependsOnKnown());
+  EXPECT_TRUE(config->client_classes[2].isTemplate());
+
+  EXPECT_EQ(error4(R"J("client-classes": [{"name": "a"}, {"name": "b"},
+      {"name": "c", "test": "member('d')"}, {"name": "d"}])J"),
+            "Dhcp4/client-classes[2]/test: class 'd' is not defined before this one at column "
+            "8 near \"'d'\"");
+  EXPECT_EQ(error4(R"J("client-classes": [{"name": "a", "test": "option[60].hex == 'x' and"}])J"),
+            "Dhcp4/client-classes[0]/test: the expression ends too early at the end of the "
+            "expression");
+  EXPECT_EQ(error4(R"J("client-classes": [{"name": "a", "test": ""}])J"),
+            "Dhcp4/client-classes[0]/test: empty expression: write a condition or remove the "
+            "key");
+  EXPECT_EQ(error6(R"J("client-classes": [{"name": "a", "test": "pkt4.mac == 0x01"}])J"),
+            "Dhcp6/client-classes[0]/test: pkt4 can only be used in DHCPv4 at column 1 near "
+            "\"pkt4\"");
+}
+
 TEST(ParseDhcp4Test, ClientClassNamesAreUnique) {
-  EXPECT_EQ(error4(R"("client-classes": [{"name": "a", "test": "true"}, {"name": "a"}])"),
+  EXPECT_EQ(error4(R"J("client-classes": [{"name": "a", "test": "member('ALL')"}, {"name": "a"}])J"),
             "Dhcp4/client-classes[1]/name: duplicate client class \"a\": class names must be "
             "unique");
-  EXPECT_EQ(error4(R"("client-classes": [{"test": "true"}])"),
+  EXPECT_EQ(error4(R"J("client-classes": [{"test": "member('ALL')"}])J"),
             "Dhcp4/client-classes[0]/name: missing client class name");
   auto config = parse4(R"J("client-classes": [{"name": "a", "only-if-required": true,
       "valid-lifetime": 100, "min-valid-lifetime": 50, "next-server": "10.1.2.3"},

@@ -43,6 +43,44 @@ TEST_F(DaemonCommandsTest, ConfigGetAndHashAgree) {
   EXPECT_EQ(hash.get<std::string>().size(), 64u);
 }
 
+TEST_F(DaemonCommandsTest, ConfigGetRedactsPasswordsAndConfigSetRestoresThem) {
+  auto config = std::make_shared<config::Dhcp4Config>(*control_.config_.config4);
+  config->source["lease-database"] = {{"type", "postgresql"}, {"password", "s3cret"}};
+  config->source["control-sockets"] = Json::array(
+      {{{"socket-type", "http"},
+        {"authentication", {{"clients", Json::array({{{"user", "ops"}, {"password", "pw"}}})}}}}});
+  control_.config_.config4 = config;
+
+  const Json answer = control_.run("config-get");
+  EXPECT_EQ(answer["result"], 0);
+  const Json& got = answer["arguments"]["Dhcp4"];
+  EXPECT_EQ(got["lease-database"]["password"], "*****");
+  EXPECT_EQ(got["control-sockets"][0]["authentication"]["clients"][0]["password"], "*****");
+  EXPECT_EQ(answer.dump().find("s3cret"), std::string::npos);
+  EXPECT_EQ(answer["arguments"]["hash"], control_.run("config-hash-get")["arguments"]["hash"]);
+
+  // Sending the answer back unchanged applies the running passwords.
+  Json edited = answer["arguments"];
+  edited.erase("hash");
+  edited["Dhcp4"]["valid-lifetime"] = 5000;
+  EXPECT_EQ(control_.run("config-set", edited)["result"], 0);
+  ASSERT_EQ(control_.actions_.applied.size(), 1u);
+  const Json& applied = control_.actions_.applied[0]["Dhcp4"];
+  EXPECT_EQ(applied["lease-database"]["password"], "s3cret");
+  EXPECT_EQ(applied["control-sockets"][0]["authentication"]["clients"][0]["password"], "pw");
+  EXPECT_EQ(applied["valid-lifetime"], 5000);
+}
+
+TEST_F(DaemonCommandsTest, ConfigSetRejectsPlaceholderWithoutRunningPassword) {
+  const Json arguments = {{"Dhcp4", {{"lease-database", {{"password", "*****"}}}}}};
+  const Json answer = control_.run("config-test", arguments);
+  EXPECT_EQ(answer["result"], 1);
+  EXPECT_EQ(answer["text"],
+            "Dhcp4/lease-database/password: \"*****\" stands for the running password, but the "
+            "running configuration has none here; give the password itself");
+  EXPECT_TRUE(control_.actions_.tested.empty());
+}
+
 TEST_F(DaemonCommandsTest, ConfigWriteWritesCurrentConfig) {
   const std::string path = ::testing::TempDir() + "/config-write-test.json";
   const Json answer = control_.run("config-write", {{"filename", path}});

@@ -138,6 +138,11 @@ std::vector<IaAnswer> Engine6Test::ias(const Reply6& reply, uint16_t code) {
         answer.addresses.push_back(prefix->prefix.toString() + "/" +
                                    std::to_string(prefix->prefix_length));
         answer.valid_lifetimes.push_back(prefix->valid_lifetime);
+        std::vector<uint8_t> exclude;
+        if (const auto found = prefix->options.find(packet::option6::kPdExclude)) {
+          exclude.assign(found->begin(), found->end());
+        }
+        answer.pd_excludes.push_back(exclude);
       } else if (inner.code == packet::option6::kStatusCode && payload.size() >= 2) {
         answer.status = static_cast<packet::StatusCode6>((payload[0] << 8) | payload[1]);
       }

@@ -33,6 +33,7 @@ struct IaAnswer {
   uint32_t t2 = 0;
   std::vector<std::string> addresses;  // "addr" for IA_NA, "prefix/len" for IA_PD
   std::vector<uint32_t> valid_lifetimes;
+  std::vector<std::vector<uint8_t>> pd_excludes;  // per prefix, the OPTION_PD_EXCLUDE payload or {}
   std::optional<packet::StatusCode6> status;
 };
 

@@ -132,6 +132,29 @@ TEST_F(Engine6Test, ReleaseRemovesLeaseAndUnknownIaGetsNoBinding) {
   EXPECT_EQ(stat("subnet[1].assigned-nas"), 0);
 }
 
+TEST_F(Engine6Test, DeclineHoldsAddressForProbation) {
+  configure(kConfig);
+  ASSERT_TRUE(request(1, {{kIaNa, 1}}).has_value());
+  const auto reply = send(query(MessageType6::kDecline, 1, {{kIaNa, 1, "2001:db8:1::10"}}, true));
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(topStatus(*reply), StatusCode6::kSuccess);
+  const auto na = ias(*reply, kIaNa);
+  ASSERT_EQ(na.size(), 1u);
+  EXPECT_EQ(na[0].status, StatusCode6::kSuccess);
+  const auto lease = leaseAt("2001:db8:1::10");
+  ASSERT_TRUE(lease.has_value());
+  EXPECT_EQ(lease->state, LeaseState::kDeclined);
+  EXPECT_NE(lease->duid, duidOf(1));
+  EXPECT_EQ(stat("subnet[1].declined-addresses"), 1);
+
+  // The declined address is not offered to the next client.
+  const auto next = solicit(2, {{kIaNa, 1}});
+  ASSERT_TRUE(next.has_value());
+  const auto offered = ias(*next, kIaNa);
+  ASSERT_EQ(offered[0].addresses.size(), 1u);
+  EXPECT_NE(offered[0].addresses[0], "2001:db8:1::10");
+}
+
 TEST_F(Engine6Test, ReservedAddressGoesToItsHost) {
   configure(kConfig);
   const auto reply = request(0x63, {{kIaNa, 1}});
@@ -217,6 +240,78 @@ TEST_F(Engine6Test, PrefixHintLengthSelectsMatchingPool) {
   const auto pd = ias(*reply, kIaPd);
   ASSERT_EQ(pd[0].addresses.size(), 1u);
   EXPECT_EQ(pd[0].addresses[0], "2001:db8:b::/64");
+}
+
+TEST_F(Engine6Test, PdExcludeSentWhenRequested) {
+  configure(R"({ "subnet6": [ { "id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+      "pd-pools": [ { "prefix": "2001:db8:abcd::", "prefix-len": 48, "delegated-len": 64,
+                      "excluded-prefix": "2001:db8:abcd:0:1234::",
+                      "excluded-prefix-len": 80 } ] } ] })");
+  const std::vector<uint8_t> expected = {80, 0x12, 0x34};  // length, then bits 64 to 79
+
+  for (uint8_t client = 1; client <= 2; ++client) {
+    packet::Pkt6 packet = query(MessageType6::kRequest, client, {{kIaPd, 1}}, true);
+    packet.options.add(packet::option6::kOro, std::vector<uint8_t>{0, packet::option6::kPdExclude});
+    const auto reply = send(packet);
+    ASSERT_TRUE(reply.has_value());
+    const auto pd = ias(*reply, kIaPd);
+    ASSERT_EQ(pd.size(), 1u);
+    ASSERT_EQ(pd[0].pd_excludes.size(), 1u);
+    EXPECT_EQ(pd[0].pd_excludes[0], expected) << "client " << int(client);
+  }
+}
+
+TEST_F(Engine6Test, PdExcludeOmittedWhenNotRequested) {
+  configure(R"({ "subnet6": [ { "id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+      "pd-pools": [ { "prefix": "2001:db8:abcd::", "prefix-len": 48, "delegated-len": 64,
+                      "excluded-prefix": "2001:db8:abcd:0:1234::",
+                      "excluded-prefix-len": 80 } ] } ] })");
+  const auto reply = request(1, {{kIaPd, 1}});
+  ASSERT_TRUE(reply.has_value());
+  const auto pd = ias(*reply, kIaPd);
+  ASSERT_EQ(pd.size(), 1u);
+  ASSERT_EQ(pd[0].pd_excludes.size(), 1u);
+  EXPECT_TRUE(pd[0].pd_excludes[0].empty());
+}
+
+TEST_F(Engine6Test, PdExcludeFromReservationUsesOddBitCount) {
+  configure(R"({ "subnet6": [ { "id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+      "pd-pools": [ { "prefix": "2001:db8:8::", "prefix-len": 56, "delegated-len": 60 } ],
+      "reservations": [ { "duid": "00:03:00:01:02:00:00:00:00:01",
+                          "prefixes": [ "2001:db8:9::/56" ],
+                          "excluded-prefixes": [ "2001:db8:9:a0::/59" ] } ] } ] })");
+  packet::Pkt6 packet = query(MessageType6::kRequest, 1, {{kIaPd, 1}}, true);
+  packet.options.add(packet::option6::kOro, std::vector<uint8_t>{0, packet::option6::kPdExclude});
+  const auto reply = send(packet);
+  ASSERT_TRUE(reply.has_value());
+  const auto pd = ias(*reply, kIaPd);
+  ASSERT_EQ(pd.size(), 1u);
+  ASSERT_EQ(pd[0].addresses.size(), 1u);
+  EXPECT_EQ(pd[0].addresses[0], "2001:db8:9::/56");
+  // Bits 56 to 58 of 2001:db8:9:a0:: are 101, left-aligned in one octet: 0xa0.
+  EXPECT_EQ(pd[0].pd_excludes[0], (std::vector<uint8_t>{59, 0xa0}));
+}
+
+TEST_F(Engine6Test, ReservedPrefixOutsidePoolsIsDelegatedAndRenewed) {
+  configure(R"({ "subnet6": [ { "id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+      "pd-pools": [ { "prefix": "2001:db8:8::", "prefix-len": 56, "delegated-len": 60 } ],
+      "reservations": [ { "duid": "00:03:00:01:02:00:00:00:00:01",
+                          "prefixes": [ "2001:db8:9::/56" ] } ] } ] })");
+  const auto reply = request(1, {{kIaPd, 1}});
+  ASSERT_TRUE(reply.has_value());
+  const auto granted = ias(*reply, kIaPd);
+  ASSERT_EQ(granted.size(), 1u);
+  ASSERT_EQ(granted[0].addresses.size(), 1u);
+  EXPECT_EQ(granted[0].addresses[0], "2001:db8:9::/56");
+  ASSERT_TRUE(leaseAt("2001:db8:9::").has_value());
+
+  const auto renewed = renew(1, {{kIaPd, 1, "2001:db8:9::/56"}});
+  ASSERT_TRUE(renewed.has_value());
+  const auto extended = ias(*renewed, kIaPd);
+  ASSERT_EQ(extended.size(), 1u);
+  ASSERT_EQ(extended[0].addresses.size(), 1u);
+  EXPECT_EQ(extended[0].addresses[0], "2001:db8:9::/56");
+  EXPECT_GT(extended[0].valid_lifetimes[0], 0u);
 }
 
 }  // namespace
