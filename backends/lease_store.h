@@ -89,6 +89,13 @@ struct LeaseTraits<Lease6> {
   using Query = LeaseQuery6;
 };
 
+// What LeaseTable::findEitherAndGet() returns.
+template <typename LeaseT>
+struct EitherAndLease {
+  std::vector<LeaseT> matching;     // the leases findEither() returns
+  std::optional<LeaseT> at_address;  // the lease get() returns
+};
+
 // The leases of one address family, keyed by address (for DHCPv6 prefixes: the first address
 // of the prefix). At most one lease exists per address at any time.
 template <typename LeaseT>
@@ -111,6 +118,13 @@ class LeaseTable {
   // address this way, which a SQL store answers in one round trip instead of two. kInvalid
   // when either query sets `after` or `limit`. The default runs find() twice and merges.
   virtual StoreResult<std::vector<LeaseT>> findEither(const Query& first, const Query& second);
+
+  // Returns findEither(first, second) and get(address) together, which a SQL store answers in
+  // one round trip: a DHCPv4 DISCOVER on a shared store looks the client up and checks its
+  // first candidate address at once. Errors as for findEither(). The default calls both.
+  virtual StoreResult<EitherAndLease<LeaseT>> findEitherAndGet(const Query& first,
+                                                               const Query& second,
+                                                               const Address& address);
 
   // Returns up to `limit` leases in state kDefault or kDeclined whose expiry is at or before
   // `now`, oldest expiry first, and in ascending address order within one expiry time. Leases in
@@ -200,6 +214,21 @@ StoreResult<std::vector<LeaseT>> LeaseTable<LeaseT>::findEither(const Query& fir
     }
   }
   return merged;
+}
+
+template <typename LeaseT>
+StoreResult<EitherAndLease<LeaseT>> LeaseTable<LeaseT>::findEitherAndGet(const Query& first,
+                                                                         const Query& second,
+                                                                         const Address& address) {
+  auto matching = findEither(first, second);
+  if (!matching) {
+    return makeUnexpected(std::move(matching).error());
+  }
+  auto at_address = get(address);
+  if (!at_address) {
+    return makeUnexpected(std::move(at_address).error());
+  }
+  return EitherAndLease<LeaseT>{std::move(*matching), std::move(*at_address)};
 }
 
 template <typename LeaseT>

@@ -53,6 +53,11 @@ class SwappableLeaseStore final : public LeaseStore {
       auto store = owner_.current();
       return table(*store).findEither(first, second);
     }
+    StoreResult<EitherAndLease<LeaseT>> findEitherAndGet(const Query& first, const Query& second,
+                                                         const Address& address) override {
+      auto store = owner_.current();
+      return table(*store).findEitherAndGet(first, second, address);
+    }
     StoreResult<std::vector<LeaseT>> findExpired(UnixTime now, size_t limit) override {
       auto store = owner_.current();
       return table(*store).findExpired(now, limit);

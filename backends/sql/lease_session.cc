@@ -156,6 +156,54 @@ std::vector<LeaseT> LeaseSession::findEitherLeases(const Query& first, const Que
   return decodeRows<LeaseT>(connection_->query(builder.statement(name), builder.params()));
 }
 
+template <typename LeaseT, typename Query>
+EitherAndLease<LeaseT> LeaseSession::findEitherAndGetLeases(
+    const Query& first, const Query& second,
+    const typename LeaseTraits<LeaseT>::Address& address) {
+  // Two flag columns after the lease's say why each row is there: it is at `address`, it
+  // matches either query, or both.
+  StatementBuilder builder(connection_->dialect());
+  std::string name = "either_get" + familySuffix<LeaseT>() + "_";
+  builder.sql("SELECT ").selectList(columnsOf<LeaseT>());
+  builder.sql(", address = ").param(addressKind<LeaseT>(), addressValue(address));
+  builder.sql(", (1 = 1");
+  appendCriteria<LeaseT>(builder, first, name);
+  name += '_';
+  builder.sql(") OR (1 = 1");
+  appendCriteria<LeaseT>(builder, second, name);
+  builder.sql(") FROM ").sql(tableOf<LeaseT>()).sql(" WHERE (1 = 1");
+  std::string unused;
+  appendCriteria<LeaseT>(builder, first, unused);
+  builder.sql(") OR (1 = 1");
+  appendCriteria<LeaseT>(builder, second, unused);
+  builder.sql(") OR address = ").param(addressKind<LeaseT>(), addressValue(address));
+  builder.sql(" ORDER BY address");
+
+  std::vector<SqlRow> rows = connection_->query(builder.statement(name), builder.params());
+  EitherAndLease<LeaseT> found;
+  auto is_true = [](const std::optional<std::string>& flag) {
+    return flag && (*flag == "t" || *flag == "1" || *flag == "true");
+  };
+  for (SqlRow& row : rows) {
+    const bool matching = row.size() >= 2 && is_true(row.back());
+    const bool at_address = row.size() >= 2 && is_true(row[row.size() - 2]);
+    if (row.size() >= 2) {
+      row.resize(row.size() - 2);
+    }
+    std::vector<LeaseT> decoded = decodeRows<LeaseT>({row});
+    if (decoded.empty()) {
+      continue;  // counted as a skipped row
+    }
+    if (at_address) {
+      found.at_address = decoded.front();
+    }
+    if (matching) {
+      found.matching.push_back(std::move(decoded.front()));
+    }
+  }
+  return found;
+}
+
 std::optional<BoundStatement> LeaseSession::lookupStatement(const WriteOp& op) {
   std::string name;
   std::optional<StatementBuilder> builder;
@@ -197,6 +245,18 @@ std::vector<Lease4> LeaseSession::findEither(const LeaseQuery4& first, const Lea
 
 std::vector<Lease6> LeaseSession::findEither(const LeaseQuery6& first, const LeaseQuery6& second) {
   return findEitherLeases<Lease6>(first, second);
+}
+
+EitherAndLease<Lease4> LeaseSession::findEitherAndGet(const LeaseQuery4& first,
+                                                      const LeaseQuery4& second,
+                                                      const IPv4Address& address) {
+  return findEitherAndGetLeases<Lease4>(first, second, address);
+}
+
+EitherAndLease<Lease6> LeaseSession::findEitherAndGet(const LeaseQuery6& first,
+                                                      const LeaseQuery6& second,
+                                                      const IPv6Address& address) {
+  return findEitherAndGetLeases<Lease6>(first, second, address);
 }
 
 template <typename LeaseT>

@@ -32,6 +32,10 @@ class LeaseSession final : public SqlSession {
   std::vector<Lease6> find(const LeaseQuery6& query) override;
   std::vector<Lease4> findEither(const LeaseQuery4& first, const LeaseQuery4& second) override;
   std::vector<Lease6> findEither(const LeaseQuery6& first, const LeaseQuery6& second) override;
+  EitherAndLease<Lease4> findEitherAndGet(const LeaseQuery4& first, const LeaseQuery4& second,
+                                          const IPv4Address& address) override;
+  EitherAndLease<Lease6> findEitherAndGet(const LeaseQuery6& first, const LeaseQuery6& second,
+                                          const IPv6Address& address) override;
   std::vector<Lease4> findExpired4(UnixTime now, size_t limit) override;
   std::vector<Lease6> findExpired6(UnixTime now, size_t limit) override;
   std::vector<GapScan> scanGaps(bool v4, std::span<const GapRange> ranges,
@@ -64,6 +68,9 @@ class LeaseSession final : public SqlSession {
   // The findEither() SELECT, with `name` set to a name unique to its shape.
   template <typename LeaseT, typename Query>
   StatementBuilder eitherStatement(const Query& first, const Query& second, std::string& name);
+  template <typename LeaseT, typename Query>
+  EitherAndLease<LeaseT> findEitherAndGetLeases(const Query& first, const Query& second,
+                                                const typename LeaseTraits<LeaseT>::Address& address);
   // The statement that runs `op.lookup` inside a batch, or nullopt when it has none.
   std::optional<BoundStatement> lookupStatement(const WriteOp& op);
   template <typename LeaseT>

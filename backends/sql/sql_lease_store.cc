@@ -93,6 +93,18 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
     return write(WriteKind::kAdd, lease, nullptr);
   }
 
+  StoreResult<EitherAndLease<LeaseT>> findEitherAndGet(const Query& first, const Query& second,
+                                                       const Address& address) override {
+    for (const Query* query : {&first, &second}) {
+      if (query->after || query->limit != 0) {
+        return makeUnexpected(StoreError{StoreError::Code::kInvalid,
+                                         "findEither takes queries without after or limit"});
+      }
+    }
+    return read(
+        [&](SqlSession& session) { return session.findEitherAndGet(first, second, address); });
+  }
+
   StoreResult<std::vector<LeaseT>> addAndFindEither(const LeaseT& lease, const Query& first,
                                                     const Query& second) override {
     for (const Query* query : {&first, &second}) {

@@ -83,6 +83,13 @@ class SqlSession {
   // REQUIRES: neither query sets `after` or `limit`.
   virtual std::vector<Lease4> findEither(const LeaseQuery4& first, const LeaseQuery4& second) = 0;
   virtual std::vector<Lease6> findEither(const LeaseQuery6& first, const LeaseQuery6& second) = 0;
+  // findEither() and get(address) in one statement.
+  virtual EitherAndLease<Lease4> findEitherAndGet(const LeaseQuery4& first,
+                                                  const LeaseQuery4& second,
+                                                  const IPv4Address& address) = 0;
+  virtual EitherAndLease<Lease6> findEitherAndGet(const LeaseQuery6& first,
+                                                  const LeaseQuery6& second,
+                                                  const IPv6Address& address) = 0;
   virtual std::vector<Lease4> findExpired4(UnixTime now, size_t limit) = 0;
   virtual std::vector<Lease6> findExpired6(UnixTime now, size_t limit) = 0;
 

@@ -30,7 +30,7 @@ std::optional<Reply4> Exchange4::discover(DropReason& drop) {
     drop = noSubnetReason();
     return std::nullopt;
   }
-  if (!findClientLease()) {
+  if (!findClientLeaseAndCandidate()) {
     drop = DropReason::kStoreFailed;
     return std::nullopt;
   }

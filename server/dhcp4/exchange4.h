@@ -60,6 +60,11 @@ class Exchange4 {
   std::optional<IPv4Address> chooseOfferAddress();
   std::optional<IPv4Address> pickFromPools();
   bool usableForClient(IPv4Address address, const SubnetState4& subnet, bool from_pool);
+  // Whether the stored lease `current` (nullopt: none) leaves its address free for this client.
+  bool leaseUsable(const std::optional<Lease4>& current) const;
+  // DISCOVER on a shared store: takes the first pool candidate and looks it up together with
+  // the client's leases, in one store call. Falls back to findClientLease() without one.
+  bool findClientLeaseAndCandidate();
   bool inPermittedPool(IPv4Address address, const SubnetState4& subnet) const;
   // Writes the lease for `address`; the outcome decides between ACK, NAK and dropping.
   enum class Commit { kAcked, kTaken, kStoreFailed };
@@ -111,6 +116,15 @@ class Exchange4 {
   std::optional<Lease4> client_lease_;
   SubnetState4* lease_subnet_ = nullptr;  // subnet of the lease being offered or committed
   std::optional<Lease4> committed_;
+  // The first pool candidate of a DISCOVER on a shared store, with the lease stored at it.
+  struct Prefetched {
+    const SubnetState4* subnet = nullptr;
+    size_t pool = 0;
+    alloc::SlotIndex slot = 0;
+    IPv4Address address;
+    std::optional<Lease4> lease;
+  };
+  std::optional<Prefetched> prefetched_;
 };
 
 }  // namespace leasehold::dhcp4

@@ -69,23 +69,64 @@ void Exchange4::markPoolSlot(const SubnetState4& subnet, IPv4Address address, bo
   }
 }
 
+bool Exchange4::leaseUsable(const std::optional<Lease4>& current) const {
+  if (!current) {
+    return true;
+  }
+  return belongsToClient(*current) || current->expired(engine_.clock_.now()) ||
+         isReclaimedState(current->state);
+}
+
 bool Exchange4::usableForClient(IPv4Address address, const SubnetState4& subnet, bool from_pool) {
   auto current = engine_.store_.leases4().get(address);
   if (!current) {
     return false;  // the store is failing: do not offer what cannot be checked
   }
-  if (!current->has_value()) {
-    return true;
-  }
-  const Lease4& lease = **current;
-  if (belongsToClient(lease) || lease.expired(engine_.clock_.now()) ||
-      isReclaimedState(lease.state)) {
+  if (leaseUsable(*current)) {
     return true;
   }
   if (from_pool) {
     markPoolSlot(subnet, address, true);  // the cache was stale
   }
   return false;
+}
+
+bool Exchange4::findClientLeaseAndCandidate() {
+  LeaseQuery4 client_id_query;
+  LeaseQuery4 hwaddr_query;
+  if (!runtime_.sharedStore() || !clientLeaseQueries(client_id_query, hwaddr_query)) {
+    return findClientLease();
+  }
+
+  // The first pool candidate pickFromPools() would try: the first pool the client's classes
+  // admit, in the first candidate subnet. Its slot is taken from the cursor now and handed
+  // to pickFromPools(); a DISCOVER that offers something else leaves it free.
+  for (SubnetState4* subnet : candidates_) {
+    const auto& pools = subnet->subnet->pools;
+    for (size_t p = 0; p < pools.size() && !prefetched_; ++p) {
+      if (!classes_.admits(pools[p].client_classes)) {
+        continue;
+      }
+      const auto slot = subnet->pools[p]->pickNext();
+      if (!slot) {
+        break;
+      }
+      prefetched_ = Prefetched{subnet, p, *slot, addressOf(pools[p], *slot), std::nullopt};
+    }
+    break;
+  }
+  if (!prefetched_) {
+    return findClientLease();
+  }
+
+  auto found = engine_.store_.leases4().findEitherAndGet(client_id_query, hwaddr_query,
+                                                          prefetched_->address);
+  if (!found) {
+    return false;
+  }
+  pickClientLease(found->matching);
+  prefetched_->lease = std::move(found->at_address);
+  return true;
 }
 
 std::optional<IPv4Address> Exchange4::chooseOfferAddress() {
@@ -138,6 +179,9 @@ std::optional<IPv4Address> Exchange4::pickFromPools() {
           pool.first, pool.last, 0,
           [&pool](alloc::SlotIndex slot) { return addressOf(pool, slot); },
           [&pool](const IPv4Address& address) { return slotOf(pool, address); }};
+      // The candidate prefetched with the client lookup comes first, already looked up.
+      const bool has_prefetched =
+          prefetched_ && prefetched_->subnet == subnet && prefetched_->pool == p;
       const auto picked = alloc::pickFromPool<Lease4, IPv4Address>(
           *subnet->pools[p], engine_.store_.leases4(), geometry,
           [&](const IPv4Address& candidate) {
@@ -148,11 +192,15 @@ std::optional<IPv4Address> Exchange4::pickFromPools() {
             // so the lookup is skipped. On a shared store the pool state misses the other
             // nodes' leases: offering unchecked candidates made a node whose cursor ran into
             // another node's addresses NAK most REQUESTs.
-            if (runtime_.sharedStore() && !usableForClient(candidate, *subnet, false)) {
-              return alloc::Verdict::kTaken;
+            if (!runtime_.sharedStore()) {
+              return alloc::Verdict::kUse;
             }
-            return alloc::Verdict::kUse;
-          });
+            const bool usable = has_prefetched && candidate == prefetched_->address
+                                    ? leaseUsable(prefetched_->lease)
+                                    : usableForClient(candidate, *subnet, false);
+            return usable ? alloc::Verdict::kUse : alloc::Verdict::kTaken;
+          },
+          has_prefetched ? std::optional<alloc::SlotIndex>(prefetched_->slot) : std::nullopt);
       if (picked) {
         lease_subnet_ = subnet;
         return picked;

@@ -326,6 +326,37 @@ TEST_P(LeaseStoreConformanceTest, AddAndFindEitherOverExistingLeaseConflicts) {
   EXPECT_EQ(storedLease(table, existing.address), existing);
 }
 
+TEST_P(LeaseStoreConformanceTest, FindEitherAndGetSplitsRows) {
+  auto& table = store().leases4();
+  const auto client = Family<Lease4>::lease(1, 1);
+  auto at_address = Family<Lease4>::lease(2, 1);
+  at_address.client_id = {0x01, 0xee};
+  at_address.hwaddr = HwAddr{1, {0x02, 0xee, 0xee, 0xee, 0xee, 0xee}};
+  ASSERT_TRUE(succeeded(table.add(client)));
+  ASSERT_TRUE(succeeded(table.add(at_address)));
+  ASSERT_TRUE(succeeded(table.add(Family<Lease4>::lease(3, 1))));
+  LeaseQuery4 client_id_query;
+  client_id_query.client_id = client.client_id;
+  LeaseQuery4 hwaddr_query;
+  hwaddr_query.hwaddr = client.hwaddr;
+
+  const auto found = table.findEitherAndGet(client_id_query, hwaddr_query, at_address.address);
+  ASSERT_TRUE(succeeded(found));
+  EXPECT_EQ(found->matching, std::vector{client});
+  EXPECT_EQ(found->at_address, at_address);
+
+  // The client's own lease at the address is in both parts; a free address is in neither.
+  const auto own = table.findEitherAndGet(client_id_query, hwaddr_query, client.address);
+  ASSERT_TRUE(succeeded(own));
+  EXPECT_EQ(own->matching, std::vector{client});
+  EXPECT_EQ(own->at_address, client);
+  const auto free = table.findEitherAndGet(client_id_query, hwaddr_query,
+                                           Family<Lease4>::lease(9, 1).address);
+  ASSERT_TRUE(succeeded(free));
+  EXPECT_EQ(free->matching, std::vector{client});
+  EXPECT_EQ(free->at_address, std::nullopt);
+}
+
 TEST_P(LeaseStoreConformanceTest, FindEitherRejectsPaging) {
   auto& table = store().leases4();
   ASSERT_TRUE(succeeded(table.add(Family<Lease4>::lease(1))));
