@@ -115,13 +115,13 @@ class LeaseTable {
 
   // Returns the leases matching `first` or `second` (each as for find()), ascending by address
   // and each lease once. The DHCPv4 engine looks a client up by client identifier or hardware
-  // address this way, which a SQL store answers in one round trip instead of two. kInvalid
+  // address this way, and a SQL store runs it as one statement instead of two. kInvalid
   // when either query sets `after` or `limit`. The default runs find() twice and merges.
   virtual StoreResult<std::vector<LeaseT>> findEither(const Query& first, const Query& second);
 
-  // Returns findEither(first, second) and get(address) together, which a SQL store answers in
-  // one round trip: a DHCPv4 DISCOVER on a shared store looks the client up and checks its
-  // first candidate address at once. Errors as for findEither(). The default calls both.
+  // Returns findEither(first, second) and get(address) together, which a SQL store runs as one
+  // statement. A DHCPv4 DISCOVER on a shared store looks the client up and checks its first
+  // candidate address this way. Errors as for findEither(). The default calls both.
   virtual StoreResult<EitherAndLease<LeaseT>> findEitherAndGet(const Query& first,
                                                                const Query& second,
                                                                const Address& address);
