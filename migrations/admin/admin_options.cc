@@ -58,7 +58,11 @@ std::string adminUsage() {
 
 Result<AdminOptions, std::string> parseAdminOptions(const std::vector<std::string>& args) {
   AdminOptions options;
-  if (args.empty() || args[0] == "--help" || args[0] == "help") {
+  if (args.empty()) {
+    return makeUnexpected(
+        std::string("missing command; expected db-init, db-upgrade, db-version or lease-import"));
+  }
+  if (args[0] == "--help" || args[0] == "help") {
     return makeUnexpected(std::string("help"));
   }
   options.command = args[0];

@@ -1,6 +1,7 @@
 #include "migrations/admin/kea_lease_reader.h"
 
 #include <charconv>
+#include <stdexcept>
 
 #include "backends/sql/sql_error.h"
 
@@ -59,6 +60,18 @@ UnixTime clientLastTransaction(int64_t expire, int64_t valid_lifetime) {
 
 std::string text(const std::optional<std::string>& value) { return value.value_or(""); }
 
+// Returns "192.0.2.28" for Kea's integer "3221225500", or the text itself when it is not one.
+std::string dottedAddress(const std::string& integer_text) {
+  try {
+    const unsigned long long value = std::stoull(integer_text);
+    if (value <= UINT32_MAX) {
+      return IPv4Address(static_cast<uint32_t>(value)).toString();
+    }
+  } catch (const std::logic_error&) {
+  }
+  return integer_text;
+}
+
 template <typename LeaseT, typename Convert>
 void readPages(sql::SqlConnection& connection, const sql::Statement& statement, bool integer_key,
                const std::function<void(ImportRecord<LeaseT>)>& sink, Convert convert) {
@@ -69,7 +82,8 @@ void readPages(sql::SqlConnection& connection, const sql::Statement& statement, 
     const auto rows = connection.query(statement, params);
     for (const sql::SqlRow& row : rows) {
       ImportRecord<LeaseT> record;
-      record.key = text(row[0]);
+      // Kea keeps DHCPv4 addresses as integers; the key names them as operators write them.
+      record.key = integer_key ? dottedAddress(text(row[0])) : text(row[0]);
       try {
         record.lease = convert(row);
       } catch (const FieldError& error) {

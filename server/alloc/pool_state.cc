@@ -50,4 +50,9 @@ SlotIndex PoolState::cursor() const {
   return cursor_;
 }
 
+void PoolState::moveCursor(SlotIndex index) {
+  std::lock_guard lock(mutex_);
+  cursor_ = index;
+}
+
 }  // namespace leasehold::alloc

@@ -36,6 +36,10 @@ class PoolState {
   SlotIndex freeCount() const;
   SlotIndex size() const { return size_; }
   SlotIndex cursor() const;
+  // Moves the cursor to `index`, so that a pool state replacing another one for the same
+  // range goes on where that one stopped instead of offering its recent offers again.
+  // REQUIRES: index < size().
+  void moveCursor(SlotIndex index);
 
  private:
   const SlotIndex size_;

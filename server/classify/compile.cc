@@ -219,6 +219,7 @@ class Compiler {
   Operand function(const Token& name);
   Operand member();
   Operand representation(Node node, Op exists_op);
+  void setTextLayout(Node& node) const;
 
   int64_t integer(int64_t min, int64_t max, std::string_view what);
   uint16_t optionCode(bool allow_name, std::string_view space);
@@ -362,7 +363,69 @@ Compiler::Operand Compiler::representation(Node node, Op exists_op) {
     fail(name, "expected hex, text or exists");
   }
   node.repr = name.text == "hex" ? Repr::kHex : Repr::kText;
+  if (node.repr == Repr::kText) {
+    setTextLayout(node);
+  }
   return {emit(std::move(node)), false};
+}
+
+// Chooses how .text renders the option that `node` reads, from the definition Kea 2.2 would
+// use to build it: the family's space for option[] and relay6[].option[], the agent options
+// space for relay4[], the parent's encapsulated space for option[].option[].
+void Compiler::setTextLayout(Node& node) const {
+  using options::DataType;
+  const bool v4 = environment_.family == options::Family::kV4;
+  std::string space = v4 ? "dhcp4" : "dhcp6";
+  uint16_t code = static_cast<uint16_t>(node.code);
+  if (node.op == Op::kRelay4) {
+    space = "dhcp-agent-options-space";
+    code = static_cast<uint16_t>(node.sub);
+  } else if (node.op == Op::kRelay6Option) {
+    code = static_cast<uint16_t>(node.sub);
+  } else if (node.op == Op::kSubOption) {
+    const options::OptionDefinition* parent = findDefinition(environment_, space, code);
+    space = parent != nullptr ? parent->encapsulate : "";
+    code = static_cast<uint16_t>(node.sub);
+  }
+  node.text_code = code;
+  const options::OptionDefinition* definition = findDefinition(environment_, space, code);
+  if (definition == nullptr) {
+    node.text_layout = TextLayout::kHexDump;
+    return;
+  }
+  node.text_type = definition->type;
+  const bool encapsulates = !definition->encapsulate.empty();
+  switch (definition->type) {
+    case DataType::kBinary:
+      // NOTE: Kea appends the text of sub-options to a binary option that encapsulates a
+      // space; such options keep their payload here.
+      node.text_layout = encapsulates ? TextLayout::kPayload : TextLayout::kHexDump;
+      return;
+    case DataType::kInt8:
+    case DataType::kInt16:
+    case DataType::kInt32:
+    case DataType::kUint8:
+    case DataType::kUint16:
+    case DataType::kUint32:
+      node.text_layout = definition->array ? TextLayout::kValueArray : TextLayout::kValue;
+      break;
+    case DataType::kIpv4Address:
+    case DataType::kIpv6Address:
+      node.text_layout = definition->array ? TextLayout::kAddressList : TextLayout::kValue;
+      break;
+    case DataType::kBoolean:
+      node.text_layout = definition->array ? TextLayout::kPayload : TextLayout::kValue;
+      break;
+    default:
+      // NOTE: strings are their payload, as in Kea. Records, FQDNs, prefixes, tuples and the
+      // options Kea builds with classes of their own (client FQDN, vendor options, IAs)
+      // have formatted texts in Kea that are not reproduced; they give their payload.
+      node.text_layout = TextLayout::kPayload;
+      return;
+  }
+  if (encapsulates) {
+    node.text_layout = TextLayout::kPayload;
+  }
 }
 
 Compiler::Operand Compiler::optionAccessor() {

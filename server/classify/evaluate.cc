@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "server/classify/packet_access.h"
 #include "server/packet/pkt4.h"
@@ -108,6 +110,7 @@ class Evaluator {
   bool addressToText(const Value& input, Value& out);
   bool intToText(const Node& node, const Value& input, Value& out);
   bool changeCase(const Value& input, bool upper, Value& out);
+  bool optionText(const Node& node, Bytes payload, Value& out);
 
   const std::vector<Node>& nodes_;
   const PacketView& packet_;
@@ -154,9 +157,10 @@ bool Evaluator::evaluate(uint32_t index, Value& out) {
     case Op::kSubOption:
     case Op::kRelay4:
     case Op::kRelay6Option: {
-      // NOTE: .text gives the payload bytes. That is Kea's text for string options (the
-      // common case, e.g. option 60); Kea formats other option types in ways not reproduced.
       const auto found = findOption(node);
+      if (found && node.repr == Repr::kText && node.text_layout != TextLayout::kPayload) {
+        return optionText(node, *found, out);
+      }
       out = found ? externalValue(*found) : emptyValue();
       return true;
     }
@@ -469,6 +473,132 @@ bool Evaluator::hexString(const Value& input, const Value& separator, Value& out
 }
 
 // Empty input gives empty output; anything but 4 or 16 bytes is an error, as in Kea.
+namespace {
+
+// Appends one value of an integer, address or boolean option at `data` (which holds at least
+// the type's width) in Kea's text form.
+void appendValueText(options::DataType type, const uint8_t* data, std::string& text) {
+  using options::DataType;
+  char buffer[INET6_ADDRSTRLEN];
+  auto read = [data](size_t width) {
+    uint32_t value = 0;
+    for (size_t i = 0; i < width; ++i) {
+      value = (value << 8) | data[i];
+    }
+    return value;
+  };
+  switch (type) {
+    case DataType::kUint8:
+      text += std::to_string(read(1));
+      return;
+    case DataType::kUint16:
+      text += std::to_string(read(2));
+      return;
+    case DataType::kUint32:
+      text += std::to_string(read(4));
+      return;
+    case DataType::kInt8:
+      text += std::to_string(static_cast<int8_t>(read(1)));
+      return;
+    case DataType::kInt16:
+      text += std::to_string(static_cast<int16_t>(read(2)));
+      return;
+    case DataType::kInt32:
+      text += std::to_string(static_cast<int32_t>(read(4)));
+      return;
+    case DataType::kIpv4Address:
+      text += inet_ntop(AF_INET, data, buffer, sizeof(buffer));
+      return;
+    case DataType::kIpv6Address:
+      text += inet_ntop(AF_INET6, data, buffer, sizeof(buffer));
+      return;
+    case DataType::kBoolean:
+      text += data[0] != 0 ? "true" : "false";
+      return;
+    default:
+      return;
+  }
+}
+
+size_t valueWidth(options::DataType type) {
+  using options::DataType;
+  switch (type) {
+    case DataType::kUint8:
+    case DataType::kInt8:
+    case DataType::kBoolean:
+      return 1;
+    case DataType::kUint16:
+    case DataType::kInt16:
+      return 2;
+    case DataType::kUint32:
+    case DataType::kInt32:
+    case DataType::kIpv4Address:
+      return 4;
+    case DataType::kIpv6Address:
+      return 16;
+    default:
+      return 0;
+  }
+}
+
+}  // namespace
+
+// Renders an option as Kea 2.2's .text does for the layout the compiler chose. A payload
+// whose size does not fit the type, which Kea fails to parse, is rendered as a hex dump.
+// NOTE: the text is built in a std::string, which allocates; .text of non-string options
+// is rare in configurations.
+bool Evaluator::optionText(const Node& node, Bytes payload, Value& out) {
+  const bool v6 = packet_.pkt6 != nullptr;
+  char header[40];
+  std::snprintf(header, sizeof(header), v6 ? "type=%05u, len=%05zu:" : "type=%03u, len=%03zu:",
+                static_cast<unsigned>(node.text_code), payload.size());
+  std::string text = header;
+
+  TextLayout layout = node.text_layout;
+  const size_t width = valueWidth(node.text_type);
+  const bool fits = width != 0 && !payload.empty() && payload.size() % width == 0 &&
+                    (layout != TextLayout::kValue || payload.size() == width);
+  if (layout != TextLayout::kHexDump && !fits) {
+    layout = TextLayout::kHexDump;
+  }
+  const std::string type_name(options::dataTypeName(node.text_type));
+  switch (layout) {
+    case TextLayout::kHexDump: {
+      static constexpr char kDigits[] = "0123456789abcdef";
+      text += ' ';
+      for (size_t i = 0; i < payload.size(); ++i) {
+        if (i != 0) {
+          text += ':';
+        }
+        text += kDigits[payload[i] >> 4];
+        text += kDigits[payload[i] & 0x0f];
+      }
+      break;
+    }
+    case TextLayout::kValue:
+      text += ' ';
+      appendValueText(node.text_type, payload.data(), text);
+      text += " (" + type_name + ")";
+      break;
+    case TextLayout::kValueArray:
+      for (size_t offset = 0; offset < payload.size(); offset += width) {
+        text += ' ';
+        appendValueText(node.text_type, payload.data() + offset, text);
+        text += "(" + type_name + ")";
+      }
+      break;
+    case TextLayout::kAddressList:
+      for (size_t offset = 0; offset < payload.size(); offset += width) {
+        text += ' ';
+        appendValueText(node.text_type, payload.data() + offset, text);
+      }
+      break;
+    case TextLayout::kPayload:
+      break;
+  }
+  return this->text(text, out);
+}
+
 bool Evaluator::addressToText(const Value& input, Value& out) {
   if (input.length == 0) {
     out = emptyValue();

@@ -121,6 +121,17 @@ enum class Op : uint8_t {
 // How an option accessor presents the option: its payload bytes or its text.
 enum class Repr : uint8_t { kHex, kText };
 
+// The form of `.text` for one option, after the option class Kea 2.2 builds from the
+// option's definition (Kea's .text is that class's toString(), which is toText() except for
+// string options). "type=NNN, len=NNN" has 3 digits in DHCPv4 and 5 in DHCPv6.
+enum class TextLayout : uint8_t {
+  kPayload,      // the payload bytes: string options, and types whose text is not reproduced
+  kHexDump,      // "type=061, len=003: 01:02:03": binary options and undefined codes
+  kValue,        // "type=051, len=004: 3600 (uint32)": one integer, address or boolean
+  kValueArray,   // "type=055, len=002: 1(uint8) 3(uint8)": integer arrays
+  kAddressList,  // "type=006, len=008: 192.0.2.1 192.0.2.2": address arrays
+};
+
 // Packet fields for Op::kPktField.
 enum class PktField : uint8_t {
   kIface, kSrc, kDst, kLen,
@@ -138,6 +149,11 @@ struct Node {
   uint32_t enterprise = 0;  // 0 matches any enterprise
   uint32_t operands[3] = {0, 0, 0};
   std::string text;  // literal bytes or class name
+  // For Repr::kText: the layout, the value type (kValue, kValueArray, kAddressList) and the
+  // option code the text names.
+  TextLayout text_layout = TextLayout::kPayload;
+  options::DataType text_type = options::DataType::kBinary;
+  uint16_t text_code = 0;
 };
 
 class Expression {

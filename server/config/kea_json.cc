@@ -3,10 +3,12 @@
 // The text is rewritten into plain JSON with a map back to the original files, so that errors
 // from nlohmann::json name the file, line and column the operator wrote.
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <set>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "server/config/parser.h"
@@ -17,7 +19,37 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Returns nlohmann's message without its "[json.exception.NAME.ID] " prefix.
+std::string withoutExceptionId(const nlohmann::json::exception& error) {
+  const std::string text = error.what();
+  const size_t end = text.find("] ");
+  if (!text.starts_with('[') || end == std::string::npos) {
+    return text;
+  }
+  return text.substr(end + 2);
+}
+
 constexpr int kMaxIncludeDepth = 10;
+// The largest configuration file, included ones too, that is read. Kea's own example
+// configurations are below 100 KiB; 64 MiB leaves room for large reservation lists.
+constexpr size_t kMaxConfigFileSize = size_t{64} << 20;
+
+std::string fileTypeName(fs::file_type type) {
+  switch (type) {
+    case fs::file_type::directory:
+      return "a directory";
+    case fs::file_type::block:
+      return "a block device";
+    case fs::file_type::character:
+      return "a character device";
+    case fs::file_type::fifo:
+      return "a FIFO";
+    case fs::file_type::socket:
+      return "a socket";
+    default:
+      return "a special file";
+  }
+}
 constexpr std::string_view kIncludeOpen = "<?include";
 constexpr std::string_view kIncludeClose = "?>";
 
@@ -227,17 +259,37 @@ class Preprocessor {
   }
 
  public:
+  // Reads a configuration file or an included one. Only regular files of at most
+  // kMaxConfigFileSize bytes are read, so a device (/dev/zero) or a FIFO cannot block or
+  // exhaust memory, and a directory gets a message instead of reading as empty text.
   static Result<std::string, std::string> readFile(const fs::path& file) {
+    std::error_code status_error;
+    const fs::file_status status = fs::status(file, status_error);
+    if (status_error) {
+      return makeUnexpected("failed to open " + file.string() + ": " + status_error.message());
+    }
+    if (!fs::is_regular_file(status)) {
+      return makeUnexpected("failed to read " + file.string() + ": it is " +
+                            fileTypeName(status.type()) + ", not a regular file");
+    }
     std::ifstream stream(file, std::ios::binary);
     if (!stream) {
       return makeUnexpected("failed to open " + file.string() + ": " + std::strerror(errno));
     }
-    std::ostringstream contents;
-    contents << stream.rdbuf();
+    // The size is checked on the bytes read, because the file may grow after fs::status().
+    std::string contents;
+    std::array<char, 64 * 1024> buffer;
+    while (stream.read(buffer.data(), buffer.size()) || stream.gcount() > 0) {
+      contents.append(buffer.data(), static_cast<size_t>(stream.gcount()));
+      if (contents.size() > kMaxConfigFileSize) {
+        return makeUnexpected("failed to read " + file.string() + ": it is larger than " +
+                              std::to_string(kMaxConfigFileSize >> 20) + " MiB");
+      }
+    }
     if (stream.bad()) {
       return makeUnexpected("failed to read " + file.string());
     }
-    return contents.str();
+    return contents;
   }
 
   void enter(const fs::path& file) {
@@ -252,29 +304,56 @@ class Preprocessor {
   std::vector<fs::path> stack_;
 };
 
-// Rejects duplicate keys, which nlohmann::json would silently overwrite and Kea rejects.
-class DuplicateKeyCheck {
- public:
-  bool operator()(int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-    using Event = nlohmann::json::parse_event_t;
-    if (event == Event::object_start) {
-      keys_.emplace_back();
-    } else if (event == Event::object_end && !keys_.empty()) {
-      keys_.pop_back();
-    } else if (event == Event::key && !keys_.empty()) {
-      const std::string key = parsed.get<std::string>();
-      if (!keys_.back().insert(key).second && duplicate_.empty()) {
-        duplicate_ = key;
+// A key that appears twice in one object, with the output offsets of both appearances.
+struct DuplicateKey {
+  std::string key;
+  size_t first_offset = 0;
+  size_t offset = 0;
+};
+
+// Finds the first key that repeats within one object of `json`, which nlohmann::json would
+// silently overwrite and Kea rejects. REQUIRES: `json` is valid JSON (it has been parsed), so
+// every string is terminated and every key is followed by a colon.
+std::optional<DuplicateKey> findDuplicateKey(const std::string& json) {
+  // One map per open object or array; arrays keep theirs empty.
+  std::vector<std::map<std::string, size_t>> open;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (c == '{' || c == '[') {
+      open.emplace_back();
+      continue;
+    }
+    if (c == '}' || c == ']') {
+      open.pop_back();
+      continue;
+    }
+    if (c != '"') {
+      continue;
+    }
+
+    const size_t start = i;
+    bool escaped = false;
+    for (++i; json[i] != '"'; ++i) {
+      if (json[i] == '\\') {
+        escaped = true;
+        ++i;
       }
     }
-    return true;
+    const size_t next = json.find_first_not_of(" \t\r\n", i + 1);
+    const bool is_key = next != std::string::npos && json[next] == ':' && !open.empty();
+    if (!is_key) {
+      continue;
+    }
+    std::string raw = json.substr(start, i + 1 - start);
+    std::string key = escaped ? nlohmann::json::parse(raw).get<std::string>()
+                              : raw.substr(1, raw.size() - 2);
+    const auto [existing, inserted] = open.back().emplace(std::move(key), start);
+    if (!inserted) {
+      return DuplicateKey{existing->first, existing->second, start};
+    }
   }
-  const std::string& duplicate() const { return duplicate_; }
-
- private:
-  std::vector<std::set<std::string>> keys_;
-  std::string duplicate_;
-};
+  return std::nullopt;
+}
 
 Result<nlohmann::json, ConfigError> parseText(const std::string& text, const std::string& label,
                                               const fs::path& base_directory,
@@ -284,15 +363,9 @@ Result<nlohmann::json, ConfigError> parseText(const std::string& text, const std
     return makeUnexpected(plain.error());
   }
 
-  // The parser copies the callback, so the check it updates lives behind a shared pointer.
-  auto check = std::make_shared<DuplicateKeyCheck>();
-  nlohmann::json::parser_callback_t callback =
-      [check](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-        return (*check)(depth, event, parsed);
-      };
   nlohmann::json root;
   try {
-    root = nlohmann::json::parse(*plain, callback);
+    root = nlohmann::json::parse(*plain);
   } catch (const nlohmann::json::parse_error& e) {
     std::string reason = e.what();
     const size_t column_end = reason.find(": ", reason.find("column"));
@@ -301,10 +374,15 @@ Result<nlohmann::json, ConfigError> parseText(const std::string& text, const std
     }
     const size_t offset = e.byte == 0 ? 0 : e.byte - 1;
     return makeUnexpected(ConfigError{"", preprocessor.locate(offset) + ": invalid JSON: " + reason});
+  } catch (const nlohmann::json::exception& e) {
+    // A number beyond the range of a double ends here (out_of_range 406), with no position.
+    return makeUnexpected(ConfigError{"", label + ": invalid JSON: " + withoutExceptionId(e)});
   }
-  if (!check->duplicate().empty()) {
-    return makeUnexpected(ConfigError{"", label + ": duplicate key \"" + check->duplicate() +
-                                              "\" in one object"});
+  if (const auto duplicate = findDuplicateKey(*plain)) {
+    return makeUnexpected(ConfigError{
+        "", preprocessor.locate(duplicate->offset) + ": duplicate key \"" + duplicate->key +
+                "\" in one object (first at " + preprocessor.locate(duplicate->first_offset) +
+                ")"});
   }
   return root;
 }

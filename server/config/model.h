@@ -137,6 +137,9 @@ struct ControlSocketConfig {
 struct HookLibrary {
   std::string library;
   nlohmann::json parameters;
+  // False for a library that is accepted but whose commands Leasehold does not implement yet
+  // (subnet_cmds, host_cmds, class_cmds): they answer "not supported".
+  bool commands_implemented = true;
 };
 
 struct MultiThreading {

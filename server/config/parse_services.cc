@@ -210,14 +210,15 @@ ControlSocketConfig parseControlSocket(Section section) {
 struct BuiltInHook {
   std::string_view file;
   bool DhcpCommon::*flag;  // null when the library needs no flag
+  bool commands_implemented = true;
 };
 
 constexpr BuiltInHook kBuiltInHooks[] = {
     {"libdhcp_lease_cmds.so", &DhcpCommon::lease_cmds_hook},
     {"libdhcp_stat_cmds.so", &DhcpCommon::stat_cmds_hook},
-    {"libdhcp_host_cmds.so", nullptr},
-    {"libdhcp_subnet_cmds.so", nullptr},
-    {"libdhcp_class_cmds.so", nullptr},
+    {"libdhcp_host_cmds.so", nullptr, false},
+    {"libdhcp_subnet_cmds.so", nullptr, false},
+    {"libdhcp_class_cmds.so", nullptr, false},
     {"libdhcp_host_cache.so", nullptr},
     {"libdhcp_cb_cmds.so", nullptr},
     {"libdhcp_mysql.so", nullptr},
@@ -343,6 +344,7 @@ void parseHooksLibraries(Section& global, DhcpCommon& config) {
     }
     HookLibrary hook;
     hook.library = *library;
+    hook.commands_implemented = built_in->commands_implemented;
     if (const Json* parameters = entry.get("parameters")) {
       if (!parameters->is_object()) {
         entry.failAt("parameters", "expected an object, got " + describe(*parameters));

@@ -35,6 +35,7 @@ struct ChannelState {
   std::vector<std::string> authorizations;  // "Basic <base64(user:password)>" per client
   std::atomic<size_t> active{0};            // open connections of this channel
   std::shared_ptr<boost::asio::ssl::context> tls;  // HTTPS only; sessions borrow it
+  Probes probes;  // GET /health and GET /ready; unset functions report success
 };
 
 void startUnixSession(std::shared_ptr<ChannelState> state,

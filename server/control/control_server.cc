@@ -1,8 +1,11 @@
 #include "server/control/control_server.h"
 
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <mutex>
+#include <sstream>
+#include <stdexcept>
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -31,6 +34,46 @@ std::string describe(const config::ControlSocketConfig& socket) {
   }
   return "https control socket " + socket.socket_address + ":" +
          std::to_string(socket.socket_port);
+}
+
+// Returns the contents of a credentials file without its final line break, so that a file
+// written with `echo` contains the same secret as one written without.
+std::string readCredentialFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw std::runtime_error("cannot read the credentials file " + path);
+  }
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  std::string text = contents.str();
+  if (!text.empty() && text.back() == '\n') {
+    text.pop_back();
+    if (!text.empty() && text.back() == '\r') {
+      text.pop_back();
+    }
+  }
+  return text;
+}
+
+// Builds "user:password" for one client, reading Kea's user-file and password-file. A
+// password-file without a user or user-file contains "user:password" itself.
+std::string clientCredentials(const config::ControlSocketConfig::Client& client) {
+  std::string user = client.user;
+  if (!client.user_file.empty()) {
+    user = readCredentialFile(client.user_file);
+  }
+  if (client.password_file.empty()) {
+    return user + ":" + client.password;
+  }
+  const std::string secret = readCredentialFile(client.password_file);
+  if (user.empty() && client.user_file.empty()) {
+    if (secret.find(':') == std::string::npos) {
+      throw std::runtime_error("the password file " + client.password_file +
+                               " must hold \"user:password\" when no user is configured");
+    }
+    return secret;
+  }
+  return user + ":" + secret;
 }
 
 std::shared_ptr<asio::ssl::context> makeTlsContext(const config::ControlSocketConfig& socket) {
@@ -190,6 +233,7 @@ struct ControlServer::Impl {
   std::thread thread;
   std::mutex stop_mutex;
   std::vector<std::shared_ptr<Listener>> listeners;  // touched on the control thread only
+  Probes probes;                                      // touched on the control thread only
 };
 
 ControlServer::ControlServer(CommandRegistry& registry, std::string service_name,
@@ -217,12 +261,13 @@ Result<void, std::string> ControlServer::configure(
     for (const auto& socket : sockets) {
       auto state = std::make_shared<ChannelState>(impl_->registry, impl_->service_name,
                                                   impl_->limits, impl_->counters, socket);
-      for (const auto& client : socket.clients) {
-        state->authorizations.push_back("Basic " +
-                                        detail::encodeBase64(client.user + ":" + client.password));
-      }
-      auto listener = std::make_shared<Listener>(impl_->io, std::move(state));
+      state->probes = impl_->probes;
+      auto listener = std::make_shared<Listener>(impl_->io, state);
       try {
+        for (const auto& client : socket.clients) {
+          state->authorizations.push_back(
+              "Basic " + detail::encodeBase64(clientCredentials(client)));
+        }
         listener->open();
       } catch (const std::exception& error) {
         listener->close();
@@ -236,6 +281,10 @@ Result<void, std::string> ControlServer::configure(
     }
     return {};
   });
+}
+
+void ControlServer::setProbes(Probes probes) {
+  impl_->runOnControlThread([this, &probes] { impl_->probes = std::move(probes); });
 }
 
 void ControlServer::stop() {

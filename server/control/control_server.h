@@ -5,7 +5,8 @@
 // UNIX socket: the client sends one JSON request, the server sends one answer and closes.
 // HTTP(S): POST of a JSON body; keep-alive; basic authentication with a realm; TLS with an
 // optional client certificate; extra response headers from the configuration. A request with
-// Kea control agent's "service" list gets the agent's list-wrapped answer.
+// Kea control agent's "service" list gets the agent's list-wrapped answer. GET /health and
+// GET /ready answer the daemon's probes without authentication, for Kubernetes.
 //
 // Threads: the public methods may be called from any thread, including from a command handler
 // running on the control thread (config-set reconfiguring the channels).
@@ -14,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -48,6 +50,21 @@ struct ChannelCounters {
   std::atomic<uint64_t> tls_failures{0};          // handshake failed
 };
 
+// The outcome of a health or readiness probe: `reason` describes the failure when `ok` is
+// false.
+struct ProbeResult {
+  bool ok = true;
+  std::string reason;
+};
+
+// The daemon's checks behind GET /health (its loops are running) and GET /ready (it can serve
+// DHCP clients now). Each runs on the control thread for every probe request, so it must
+// only read state that the daemon publishes, and never block.
+struct Probes {
+  std::function<ProbeResult()> health;
+  std::function<ProbeResult()> ready;
+};
+
 class ControlServer {
  public:
   // `service_name` is the daemon's name in Kea control agent requests ("dhcp4", "dhcp6").
@@ -56,6 +73,10 @@ class ControlServer {
   ~ControlServer();
   ControlServer(const ControlServer&) = delete;
   ControlServer& operator=(const ControlServer&) = delete;
+
+  // Sets the probes that GET /health and GET /ready report; without them both return 200.
+  // Applies to channels opened by later configure() calls.
+  void setProbes(Probes probes);
 
   // Replaces the open channels with `sockets`. Connections already open finish their request.
   // On any error nothing is left open and the message names the channel and the fix.

@@ -30,20 +30,6 @@ std::string libraryVersions() {
   return text.str();
 }
 
-std::string buildReport() {
-  std::ostringstream text;
-  text << "Leasehold build report\n"
-       << "  Version:        " << LEASEHOLD_VERSION << "\n"
-       << "  C++ compiler:   " << __VERSION__ << "\n"
-       << "  C++ standard:   " << __cplusplus << "\n"
-#ifdef NDEBUG
-       << "  Assertions:     off\n"
-#else
-       << "  Assertions:     on\n"
-#endif
-       << "  " << libraryVersions();
-  return text.str();
-}
 
 // Returns the running configuration, or null before one is loaded.
 Json runningConfigJson(const ControlContext& context) {
@@ -187,6 +173,21 @@ Json actionAnswer(const ActionResult& result, std::string_view success_text,
 }
 
 }  // namespace
+
+std::string buildReport() {
+  std::ostringstream text;
+  text << "Leasehold build report\n"
+       << "  Version:        " << LEASEHOLD_VERSION << "\n"
+       << "  C++ compiler:   " << __VERSION__ << "\n"
+       << "  C++ standard:   " << __cplusplus << "\n"
+#ifdef NDEBUG
+       << "  Assertions:     off\n"
+#else
+       << "  Assertions:     on\n"
+#endif
+       << "  " << libraryVersions();
+  return text.str();
+}
 
 Json currentConfigJson(const ControlContext& context) {
   Json source;

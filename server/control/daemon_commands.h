@@ -18,6 +18,11 @@ void registerDaemonCommands(CommandRegistry& registry, ControlContext& context);
 // commands, the statistic commands, stat-lease*-get and the lease commands.
 void registerControlCommands(CommandRegistry& registry, ControlContext& context);
 
+// Returns the build report: version, compiler, C++ standard, assertions and library versions.
+// The build-report command returns it, and -W prints it, as Kea's daemons do with their
+// configure report.
+std::string buildReport();
+
 // Returns {"Dhcp4": source} or {"Dhcp6": source} for the current configuration.
 Json currentConfigJson(const ControlContext& context);
 // Returns the SHA-256 digest of a configuration's compact JSON text as uppercase hex.

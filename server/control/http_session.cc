@@ -1,5 +1,6 @@
 // The HTTP and HTTPS channels: POST of a JSON command, keep-alive, limits, basic
-// authentication and extra response headers. One session object per connection.
+// authentication and extra response headers, and the GET /health and GET /ready probes.
+// One session object per connection.
 #include <chrono>
 #include <optional>
 
@@ -138,6 +139,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void handleRequest(Request request) {
     keep_alive_ = request.keep_alive();
+    if (request.method() == http::verb::get) {
+      const std::string_view target(request.target().data(), request.target().size());
+      const std::string_view path = target.substr(0, target.find('?'));
+      if (path == "/health" || path == "/ready") {
+        answerProbe(path == "/health");
+        return;
+      }
+    }
     if (request.method() != http::verb::post) {
       state_->counters.bad_requests++;
       sendError(http::status::method_not_allowed,
@@ -168,6 +177,26 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     }
     send(http::status::ok,
          state_->registry.executeForAgent(command, state_->service_name));
+  }
+
+  // Probes need no credentials: a Kubernetes kubelet sends none, and the answer carries only
+  // a status and, when failing, a short reason.
+  void answerProbe(bool health) {
+    const auto& probe = health ? state_->probes.health : state_->probes.ready;
+    ProbeResult result;
+    try {
+      if (probe) {
+        result = probe();
+      }
+    } catch (const std::exception& error) {
+      result = ProbeResult{false, std::string("probe failed: ") + error.what()};
+    }
+    if (result.ok) {
+      send(http::status::ok, Json{{"status", health ? "healthy" : "ready"}});
+      return;
+    }
+    send(http::status::service_unavailable,
+         Json{{"status", health ? "unhealthy" : "not ready"}, {"reason", result.reason}});
   }
 
   bool authorized(const Request& request) const {

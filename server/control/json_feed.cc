@@ -74,7 +74,8 @@ bool JsonFeed::parse(nlohmann::json& value, std::string& error) const {
     try {
       (void)nlohmann::json::parse(buffer_.begin(), buffer_.begin() + static_cast<ptrdiff_t>(end_));
       error = "invalid JSON command";
-    } catch (const nlohmann::json::parse_error& parse_error) {
+    } catch (const nlohmann::json::exception& parse_error) {
+      // parse_error for syntax; out_of_range for a number beyond the range of a double.
       error = std::string("invalid JSON command: ") + parse_error.what();
     }
     return false;

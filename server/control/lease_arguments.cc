@@ -330,9 +330,23 @@ const config::Subnet6* findSubnetById(const config::Dhcp6Config& config, SubnetI
   return nullptr;
 }
 
+namespace {
+
+// The lease-adding commands name the conversion that failed ahead of the address parser's
+// own message, as Kea's lease parser does.
+void requireSomeAddress(const std::string& text) {
+  if (!IPv4Address::parse(text) && !IPv6Address::parse(text)) {
+    throw CommandError("Failed to convert '" + text + "' to address: Failed to convert string "
+                       "to address '" + text + "': Invalid argument");
+  }
+}
+
+}  // namespace
+
 ParsedLease4 parseLease4(const Json& arguments, const config::Dhcp4Config& config,
                          UnixTime now) {
   const std::string address_text = requiredString(arguments, "ip-address");
+  requireSomeAddress(address_text);
   const IPv4Address address = parseIPv4Argument(address_text);
   const HwAddr hwaddr = parseHwAddrArgument(requiredString(arguments, "hw-address"));
   const auto subnet_id = optionalUint32(arguments, "subnet-id");
@@ -363,6 +377,7 @@ ParsedLease4 parseLease4(const Json& arguments, const config::Dhcp4Config& confi
 ParsedLease6 parseLease6(const Json& arguments, const config::Dhcp6Config& config,
                          UnixTime now) {
   const std::string address_text = requiredString(arguments, "ip-address");
+  requireSomeAddress(address_text);
   const IPv6Address address = parseIPv6Argument(address_text);
   const LeaseType type = parseLeaseType(optionalString(arguments, "type").value_or("IA_NA"));
 

@@ -1,5 +1,6 @@
 // The UNIX socket channel: Kea's protocol of one JSON request, one answer, then close.
 #include <array>
+#include <chrono>
 
 #include "backends/log.h"
 #include "server/control/channel_sessions.h"
@@ -11,6 +12,10 @@ namespace {
 
 namespace asio = boost::asio;
 using UnixSocket = asio::local::stream_protocol::socket;
+
+// How long a client may take to close its end after the answer, while what it still sends is
+// discarded.
+constexpr std::chrono::seconds kLingerTime{1};
 
 class UnixSession : public std::enable_shared_from_this<UnixSession> {
  public:
@@ -36,6 +41,7 @@ class UnixSession : public std::enable_shared_from_this<UnixSession> {
 
  private:
   void read() {
+    reading_ = true;
     socket_.async_read_some(
         asio::buffer(buffer_),
         [self = shared_from_this()](const boost::system::error_code& error, size_t length) {
@@ -44,7 +50,13 @@ class UnixSession : public std::enable_shared_from_this<UnixSession> {
   }
 
   void onRead(const boost::system::error_code& error, size_t length) {
+    reading_ = false;
     if (answered_) {
+      if (error) {
+        close();
+      } else if (draining_) {
+        read();  // discards what the client still sends after the answer
+      }
       return;
     }
     if (length > 0) {
@@ -100,12 +112,33 @@ class UnixSession : public std::enable_shared_from_this<UnixSession> {
   void answer(const Json& answer) {
     answered_ = true;
     timer_.cancel();
-    // Kea closes the connection after the answer; reads still pending are cancelled then.
     reply_ = answer.dump();
     asio::async_write(socket_, asio::buffer(reply_),
-                      [self = shared_from_this()](const boost::system::error_code&, size_t) {
-                        self->close();
-                      });
+                      [self = shared_from_this()](const boost::system::error_code& error,
+                                                  size_t) { self->linger(error); });
+  }
+
+  // Kea closes the connection after the answer. Closing a socket that still has unread bytes
+  // (the rest of an oversized request) resets the connection, and the client may lose the
+  // answer, so the send side is shut down first and what the client still sends is discarded
+  // until it closes its end or kLingerTime passes.
+  void linger(const boost::system::error_code& error) {
+    if (error) {
+      close();
+      return;
+    }
+    boost::system::error_code ignored;
+    socket_.shutdown(UnixSocket::shutdown_send, ignored);
+    draining_ = true;
+    timer_.expires_after(kLingerTime);
+    timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+      if (!error) {
+        self->close();
+      }
+    });
+    if (!reading_) {
+      read();
+    }
   }
 
   void close() {
@@ -122,6 +155,8 @@ class UnixSession : public std::enable_shared_from_this<UnixSession> {
   std::array<char, 16384> buffer_{};
   std::string reply_;
   bool answered_ = false;
+  bool reading_ = false;   // a read is pending
+  bool draining_ = false;  // the answer is sent; reads discard
 };
 
 }  // namespace

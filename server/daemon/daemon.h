@@ -72,6 +72,8 @@ class Daemon {
         flush_timer_(io_),
         disable_timer_(io_),
         recount_timer_(io_),
+        heartbeat_timer_(io_),
+        settle_timer_(io_),
         control_(*this),
         started_(std::chrono::steady_clock::now()),
         reloaded_(started_) {}
@@ -130,6 +132,7 @@ class Daemon {
       return 1;
     }
     configureLogging((*config)->loggers, command_line_.debug, Family::kLoggerName);
+    warnUnimplementedHooks(**config);
     auto applied = apply(std::move(*config));
     if (!applied) {
       log::error(logId("START_FAILED"), "{}", applied.error());
@@ -140,7 +143,9 @@ class Daemon {
     control::ControlContext context{Family::kControlFamily, control_, control_, control_store_,
                                     stats_};
     control::registerControlCommands(registry_, context);
+    scheduleHeartbeat();  // before the probes can be asked
     control_server_ = std::make_unique<control::ControlServer>(registry_, Family::kServiceName);
+    control_server_->setProbes({[this] { return healthProbe(); }, [this] { return readyProbe(); }});
     if (auto channels = control_server_->configure(config_->control_sockets); !channels) {
       log::error(logId("START_FAILED"), "cannot open the control channels: {}", channels.error());
       service_->stop();
@@ -210,12 +215,26 @@ class Daemon {
                          workerCount(*config_) != workerCount(*config);
     if (!restart) {
       Family::configureEngine(service_->engine(), *config);
+      retired_runtimes_.push_back(service_->runtime());
+      shared_runtime->continueCursorsFrom(*retired_runtimes_.back());
+      shared_runtime->checkPoolCandidates();
       service_->setRuntime(std::move(shared_runtime));
       setConfig(std::move(config));
+      scheduleSettle();
       return {};
     }
+    bool need_settle = false;
     if (service_) {
       service_->stop();  // frees the ports before the new sockets bind them
+      // The stopped workers may have committed leases after the new runtime read the store.
+      retired_runtimes_.clear();
+      settle_timer_.cancel();
+      shared_runtime->continueCursorsFrom(*service_->runtime());
+      if (!shared_runtime->settlePools(*store, clock_)) {
+        // The store failed just now: check candidates until the timer's settle succeeds.
+        shared_runtime->checkPoolCandidates();
+        need_settle = true;
+      }
     }
     typename Family::Addresses addresses;
     auto io = Family::openIo(*config, addresses);
@@ -239,10 +258,14 @@ class Daemon {
               config->interfaces.interfaces.size(),
               config->interfaces.interfaces.size() == 1 ? "y" : "ies", workers);
     setConfig(std::move(config));
+    if (need_settle) {
+      scheduleSettle();
+    }
     return {};
   }
 
-  // Reloads the configuration file (SIGHUP, config-reload).
+  // Reloads the configuration file (SIGHUP, config-reload). The caller reopens the control
+  // channels afterwards with reconfigureChannels().
   Result<void, std::string> reload() {
     log::info(logId("RELOAD_STARTED"), "reloading configuration from {}",
               command_line_.config_file);
@@ -262,24 +285,48 @@ class Daemon {
     return {};
   }
 
-  // apply() plus what follows a successful reconfiguration: logging and control channels.
+  // Logs one warning per hooks-libraries entry that is accepted but whose commands return
+  // "not supported", so an operator migrating from Kea learns it before a script fails.
+  static void warnUnimplementedHooks(const Config& config) {
+    for (const config::HookLibrary& hook : config.hooks_libraries) {
+      if (!hook.commands_implemented) {
+        log::warn(logId("HOOK_COMMANDS_NOT_IMPLEMENTED"),
+                  "hook library {} is accepted, but its commands are not implemented yet and "
+                  "answer \"not supported\"",
+                  hook.library);
+      }
+    }
+  }
+
+  // apply() plus what follows a successful reconfiguration on the daemon thread: logging and
+  // timers. The control channels are left to reconfigureChannels(), because a command
+  // handler that waits for this on the control thread would deadlock if this waited for the
+  // control thread in turn.
   Result<void, std::string> applyAll(std::shared_ptr<const Config> config) {
     auto applied = apply(std::move(config));
     if (!applied) {
       return applied;
     }
     configureLogging(config_->loggers, command_line_.debug, Family::kLoggerName);
+    warnUnimplementedHooks(*config_);
     reloaded_ = std::chrono::steady_clock::now();
     scheduleReclaim();
     scheduleFlush();
     scheduleRecount();
-    if (control_server_) {
-      if (auto channels = control_server_->configure(config_->control_sockets); !channels) {
-        log::error(logId("CONTROL_CHANNELS_FAILED"),
-                   "the new configuration is serving, but its control channels failed: {}",
-                   channels.error());
-        return makeUnexpected("control channels: " + channels.error());
-      }
+    return {};
+  }
+
+  // Reopens the control channels of the running configuration. May be called from any
+  // thread except the daemon thread while the control thread waits for it.
+  Result<void, std::string> reconfigureChannels() {
+    if (!control_server_) {
+      return {};
+    }
+    if (auto channels = control_server_->configure(snapshot()->control_sockets); !channels) {
+      log::error(logId("CONTROL_CHANNELS_FAILED"),
+                 "the new configuration is serving, but its control channels failed: {}",
+                 channels.error());
+      return makeUnexpected("control channels: " + channels.error());
     }
     return {};
   }
@@ -362,14 +409,14 @@ class Daemon {
       if (!applied) {
         return makeUnexpected(control::ActionError{applied.error()});
       }
-      return {};
+      return channelsResult();
     }
     control::ActionResult reloadConfig() override {
       auto reloaded = daemon_.onDaemonThread([this] { return daemon_.reload(); });
       if (!reloaded) {
         return makeUnexpected(control::ActionError{reloaded.error()});
       }
-      return {};
+      return channelsResult();
     }
     void requestShutdown(int exit_value) override {
       daemon_.exit_value_ = exit_value;
@@ -411,6 +458,14 @@ class Daemon {
     }
 
    private:
+    // Runs on the control thread, where ControlServer::configure() runs inline.
+    control::ActionResult channelsResult() {
+      if (auto channels = daemon_.reconfigureChannels(); !channels) {
+        return makeUnexpected(control::ActionError{channels.error()});
+      }
+      return {};
+    }
+
     Daemon& daemon_;
   };
 
@@ -431,6 +486,7 @@ class Daemon {
   // `max_period` passes.
   void disableService(std::optional<std::chrono::seconds> max_period, const std::string& origin) {
     disabled_by_.insert(origin);
+    publishServiceState();
     service_->setEnabled(false);
     log::info(logId("SERVICE_DISABLED"), "DHCP service disabled by {}{}", origin,
               max_period ? " for " + std::to_string(max_period->count()) + " s" : "");
@@ -442,6 +498,7 @@ class Daemon {
           return;
         }
         disabled_by_.clear();
+        publishServiceState();
         service_->setEnabled(true);
         log::info(logId("SERVICE_ENABLED"), "DHCP service enabled again: max-period passed");
       });
@@ -453,11 +510,79 @@ class Daemon {
     if (origin == "user") {
       disabled_by_.clear();
     }
+    publishServiceState();
     if (disabled_by_.empty()) {
       disable_timer_.cancel();
       service_->setEnabled(true);
       log::info(logId("SERVICE_ENABLED"), "DHCP service enabled by {}", origin);
     }
+  }
+
+  // Copies what GET /ready reports about dhcp-disable for the control thread to read.
+  void publishServiceState() {
+    std::string origins;
+    for (const std::string& origin : disabled_by_) {
+      origins += (origins.empty() ? "" : ", ") + origin;
+    }
+    std::lock_guard lock(readiness_mutex_);
+    disabled_by_text_ = std::move(origins);
+  }
+
+  // GET /health: the daemon's loop ran recently. The control loop is running, since it
+  // serves the probe.
+  control::ProbeResult healthProbe() const {
+    const auto beat = std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(heartbeat_.load()));
+    const auto silent = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::steady_clock::now() - beat);
+    if (silent > kMainLoopStall) {
+      return {false, "the main loop has not run for " + std::to_string(silent.count()) + " s"};
+    }
+    return {};
+  }
+
+  // GET /ready: a configuration is serving, the lease database is reachable and DHCP service
+  // is enabled.
+  control::ProbeResult readyProbe() const {
+    if (!snapshot()) {
+      return {false, "no configuration loaded"};
+    }
+    std::lock_guard lock(readiness_mutex_);
+    if (database_state_ != ConnectionState::kConnected) {
+      return {false, "lease database unreachable: " + database_message_};
+    }
+    if (!disabled_by_text_.empty()) {
+      return {false, "DHCP service disabled by " + disabled_by_text_};
+    }
+    return {};
+  }
+
+  // Settles the pools of the serving runtime once no worker still runs an exchange on a
+  // runtime that a reconfiguration replaced. Workers let go of the old runtime when their
+  // next receive returns, so this takes up to one receive timeout.
+  void scheduleSettle() {
+    settle_timer_.expires_after(kSettlePoll);
+    settle_timer_.async_wait([this](const boost::system::error_code& error) {
+      if (error || !service_) {
+        return;
+      }
+      std::erase_if(retired_runtimes_, [](const std::shared_ptr<Runtime>& runtime) {
+        return runtime.use_count() == 1;
+      });
+      if (!retired_runtimes_.empty() || !service_->runtime()->settlePools(*store_, clock_)) {
+        scheduleSettle();
+      }
+    });
+  }
+
+  void scheduleHeartbeat() {
+    heartbeat_ = std::chrono::steady_clock::now().time_since_epoch().count();
+    heartbeat_timer_.expires_after(kHeartbeatInterval);
+    heartbeat_timer_.async_wait([this](const boost::system::error_code& error) {
+      if (!error) {
+        scheduleHeartbeat();
+      }
+    });
   }
 
   void setConfig(std::shared_ptr<const Config> config) {
@@ -488,7 +613,9 @@ class Daemon {
         return;
       }
       if (signal == SIGHUP) {
-        reload();
+        if (reload()) {
+          reconfigureChannels();
+        }
         waitForSignal();
         return;
       }
@@ -502,6 +629,8 @@ class Daemon {
     flush_timer_.cancel();
     disable_timer_.cancel();
     recount_timer_.cancel();
+    heartbeat_timer_.cancel();
+    settle_timer_.cancel();
     signals_.cancel();
     io_.stop();
   }
@@ -549,6 +678,11 @@ class Daemon {
   //   serve-retry-continue keep serving; keep running when it fails
   void onConnectionEvent(const ConnectionEvent& event, const std::string& on_fail) {
     static const std::string kOrigin = "database-connection";
+    {
+      std::lock_guard lock(readiness_mutex_);
+      database_state_ = event.state;
+      database_message_ = event.message;
+    }
     switch (event.state) {
       case ConnectionState::kReconnecting:
         log::warn(logId("LEASE_DB_LOST"), "lease database connection lost ({}), reconnecting, "
@@ -605,6 +739,20 @@ class Daemon {
   boost::asio::steady_timer disable_timer_;
   boost::asio::steady_timer recount_timer_;
   static constexpr std::chrono::seconds kRecountInterval{5};
+  boost::asio::steady_timer heartbeat_timer_;
+  static constexpr std::chrono::seconds kHeartbeatInterval{1};
+  // GET /health fails once the daemon's loop has been busy this long. Applying a large
+  // configuration can legitimately hold it for seconds, so the bound is generous.
+  static constexpr std::chrono::seconds kMainLoopStall{30};
+  std::atomic<std::chrono::steady_clock::rep> heartbeat_{0};  // steady_clock ticks
+  boost::asio::steady_timer settle_timer_;
+  static constexpr std::chrono::milliseconds kSettlePoll{50};
+  // Runtimes replaced under traffic that a worker may still hold; daemon thread only.
+  std::vector<std::shared_ptr<Runtime>> retired_runtimes_;
+  mutable std::mutex readiness_mutex_;
+  std::string disabled_by_text_;                               // GUARDED_BY(readiness_mutex_)
+  ConnectionState database_state_ = ConnectionState::kConnected;  // GUARDED_BY(readiness_mutex_)
+  std::string database_message_;                               // GUARDED_BY(readiness_mutex_)
 
   mutable std::mutex config_mutex_;
   std::shared_ptr<const Config> config_;  // written on the daemon thread, GUARDED_BY(config_mutex_)

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "backends/lease_store_registry.h"
+#include "server/control/daemon_commands.h"
 #include "server/daemon/command_line.h"
 #include "server/daemon/daemon.h"
 #include "server/daemon/logging.h"
@@ -24,8 +25,10 @@ int runMain(int argc, char** argv, const LeaseStoreRegistry& stores) {
       std::cout << versionText() << "\n";
       return 0;
     case CommandLine::Mode::kExtendedVersion:
-    case CommandLine::Mode::kBuildReport:
       std::cout << extendedVersionText(Family::kProgram);
+      return 0;
+    case CommandLine::Mode::kBuildReport:
+      std::cout << control::buildReport() << "\n";
       return 0;
     case CommandLine::Mode::kCheck: {
       configureBootstrapLogging(command_line->debug);

@@ -114,6 +114,9 @@ class Service {
       stats.receive_drop->add(1);
       return;
     }
+    if (Family::countFrameDrop(stats, received)) {
+      return;
+    }
     auto decoded = Family::decode(received.payload());
     if (!decoded) {
       stats.parse_failed->add(1);
@@ -138,7 +141,7 @@ class Service {
       return;
     }
     thread_local std::vector<uint8_t> wire;
-    if (!Family::encode(reply->packet, wire) || !io_->send(reply->destination, wire)) {
+    if (!Family::encode(*reply, wire, stats) || !io_->send(reply->destination, wire)) {
       stats.send_failed->add(1);
       return;
     }

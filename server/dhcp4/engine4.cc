@@ -294,6 +294,12 @@ std::optional<Reply4> Engine4::process(const Runtime4& runtime, const packet::Pk
     return std::nullopt;
   }
   echoQueryOptions(runtime, query, *reply);
+
+  // Most replies fit; only one that may not is put in the order its options are dropped in.
+  reply->max_size = maxReplySize(query);
+  if (packet::kPkt4FixedSize + encodedOptionsSize(reply->packet) + 1 > reply->max_size) {
+    rankReplyOptions(reply->packet, query);
+  }
   return reply;
 }
 

@@ -13,6 +13,7 @@
 
 #include "backends/clock.h"
 #include "backends/lease_store.h"
+#include "server/dhcp4/reply_size4.h"
 #include "server/dhcp4/runtime4.h"
 #include "server/engine/client_classes.h"
 #include "server/engine/drop_reason.h"
@@ -33,6 +34,8 @@ using InterfaceAddresses = std::unordered_map<int, ServedInterface4>;
 struct Reply4 {
   packet::Pkt4 packet;
   net::Destination4 destination;
+  // The largest DHCP message the client accepts on this link (see maxReplySize()).
+  size_t max_size = kInterfaceMtu - kIpUdpHeaderSize;
 };
 
 using engine::DropReason;

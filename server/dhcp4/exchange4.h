@@ -86,6 +86,7 @@ class Exchange4 {
   void recordClaim(SubnetState4& subnet, const Lease4& desired,
                    const std::optional<Lease4>& replaced);
   Lease4 makeLease(IPv4Address address, const SubnetState4& subnet) const;
+  std::string clientHostname() const;
   void markPoolSlot(const SubnetState4& subnet, IPv4Address address, bool used) const;
   void markTakenElsewhere(const SubnetState4& subnet, IPv4Address address) const;
   std::chrono::seconds validLifetime(const SubnetState4& subnet) const;

@@ -139,6 +139,7 @@ std::optional<IPv4Address> Exchange4::chooseOfferAddress() {
         return reserved;
       }
       runtime_.stats().reservation_conflicts->add(1);
+      subnet->stats.reservation_conflicts->add(1);
     }
   }
 
@@ -189,10 +190,11 @@ std::optional<IPv4Address> Exchange4::pickFromPools() {
               return alloc::Verdict::kExclude;
             }
             // A store no other node writes holds only what the pool state already excludes,
-            // so the lookup is skipped. On a shared store the pool state misses the other
-            // nodes' leases: offering unchecked candidates made a node whose cursor ran into
-            // another node's addresses NAK most REQUESTs.
-            if (!runtime_.sharedStore()) {
+            // so the lookup is skipped once the pools are settled. On a shared store the pool
+            // state misses the other nodes' leases: offering unchecked candidates made a node
+            // whose cursor ran into another node's addresses NAK most REQUESTs. Right after a
+            // reconfiguration it may miss what the previous runtime committed late.
+            if (!runtime_.sharedStore() && !runtime_.verifiesPoolCandidates()) {
               return alloc::Verdict::kUse;
             }
             const bool usable = has_prefetched && candidate == prefetched_->address
@@ -247,6 +249,27 @@ void Exchange4::countAllocationFailure() {
   }
 }
 
+// The host name Kea 2.2 puts in the lease and in option 12 of the reply: the reservation's,
+// else the client's option 12 reduced to the characters of Kea's default hostname-char-set,
+// both in lower case. NOTE: ddns-qualifying-suffix and the other ddns-* parameters that
+// rewrite the name in Kea are not applied.
+std::string Exchange4::clientHostname() const {
+  std::string hostname;
+  if (reservation_ != nullptr && !reservation_->hostname.empty()) {
+    hostname = reservation_->hostname;
+  } else if (const auto sent = query_.options.find(packet::option4::kHostName)) {
+    for (const uint8_t c : *sent) {
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+          c == '.' || c == '-') {
+        hostname.push_back(static_cast<char>(c));
+      }
+    }
+  }
+  std::transform(hostname.begin(), hostname.end(), hostname.begin(),
+                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+  return hostname;
+}
+
 Lease4 Exchange4::makeLease(IPv4Address address, const SubnetState4& subnet) const {
   Lease4 lease;
   lease.address = address;
@@ -257,17 +280,7 @@ Lease4 Exchange4::makeLease(IPv4Address address, const SubnetState4& subnet) con
   lease.valid_lifetime = validLifetime(subnet);
   lease.cltt = engine_.clock_.now();
   lease.subnet_id = subnet.subnet->id;
-  if (reservation_ != nullptr && !reservation_->hostname.empty()) {
-    lease.hostname = reservation_->hostname;
-  } else if (const auto hostname = query_.options.find(packet::option4::kHostName)) {
-    // Keep the characters a host name may contain, as Kea's default hostname-char-set does.
-    for (const uint8_t c : *hostname) {
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-          c == '.' || c == '-') {
-        lease.hostname.push_back(static_cast<char>(c));
-      }
-    }
-  }
+  lease.hostname = clientHostname();
   for (const auto& pool : subnet.subnet->pools) {
     if (pool.contains(address)) {
       lease.pool_id = pool.pool_id;

@@ -154,17 +154,10 @@ void Exchange4::addLeaseOptions(Reply4& reply, const Lease4& lease) {
   copyText(server_hostname, out.sname);
   copyText(boot_file_name, out.file);
 
-  // The reserved host name, when the client sent or asked for one.
-  if (reservation_ != nullptr && !reservation_->hostname.empty()) {
-    const auto prl = query_.options.find(packet::option4::kParameterRequestList);
-    const bool asked =
-        query_.options.contains(packet::option4::kHostName) ||
-        (prl && std::find(prl->begin(), prl->end(), packet::option4::kHostName) != prl->end());
-    if (asked) {
-      out.options.add(packet::option4::kHostName,
-                      {reinterpret_cast<const uint8_t*>(reservation_->hostname.data()),
-                       reservation_->hostname.size()});
-    }
+  // Kea 2.2 sends the host name whether or not the client asked for option 12.
+  if (const std::string hostname = clientHostname(); !hostname.empty()) {
+    out.options.add(packet::option4::kHostName,
+                    {reinterpret_cast<const uint8_t*>(hostname.data()), hostname.size()});
   }
 }
 

@@ -19,9 +19,11 @@ const std::vector<config::IdentifierType>& defaultIdentifiers() {
 
 }  // namespace
 
+// Like Kea 2.2, selection skips subnets whose client-class guard rejects the client, so a
+// guarded subnet never becomes the way into its shared network for other clients.
 SubnetState4* Exchange4::findSubnetForAddress(IPv4Address address) const {
   for (const SubnetState4& state : runtime_.subnets()) {
-    if (state.subnet->prefix.contains(address)) {
+    if (state.subnet->prefix.contains(address) && subnetAdmitsClient(state)) {
       return const_cast<SubnetState4*>(&state);
     }
   }
@@ -37,7 +39,7 @@ SubnetState4* Exchange4::findSubnetForInterface() const {
     const std::string& bound = !state.subnet->interface.empty() || state.shared_network == nullptr
                                    ? state.subnet->interface
                                    : state.shared_network->interface;
-    if (!bound.empty() && bound == name) {
+    if (!bound.empty() && bound == name && subnetAdmitsClient(state)) {
       return const_cast<SubnetState4*>(&state);
     }
   }

@@ -5,10 +5,43 @@
 
 namespace leasehold::dhcp4 {
 
-bool Family4::encode(const packet::Pkt4& reply, std::vector<uint8_t>& wire) {
-  // Options that do not fit even with overload are left out by the encoder, which is how
-  // Kea behaves too; the reply still goes out.
-  packet::encodePkt4(reply, wire);
+bool Family4::encode(const Reply4& reply, std::vector<uint8_t>& wire, GlobalStats4& stats) {
+  // Options that do not fit even with overload are left out, the least important first
+  // (rankReplyOptions()), and the reply still goes out.
+  const size_t dropped = packet::encodePkt4(reply.packet, wire, reply.max_size);
+  if (dropped == 0) {
+    return true;
+  }
+  stats.reply_options_dropped->add(static_cast<int64_t>(dropped));
+
+  static log::RateLimitedLog limiter(std::chrono::seconds(10));
+  if (log::debugEnabled()) {
+    if (const int64_t held_back = limiter.admit(); held_back >= 0) {
+      log::debug("DHCP4_REPLY_OPTIONS_DROPPED",
+                 "reply to {} (xid 0x{:08x}) left out {} options that did not fit in {} bytes "
+                 "({} similar lines held back)",
+                 reply.packet.hwAddr().toString(), reply.packet.xid, dropped, reply.max_size,
+                 held_back);
+    }
+  }
+  return true;
+}
+
+bool Family4::countFrameDrop(GlobalStats4& stats, const net::Received4& received) {
+  switch (received.frame_drop) {
+    case net::FrameDrop::kNone:
+      return false;
+    case net::FrameDrop::kFragment:
+      stats.fragment_dropped->add(1);
+      break;
+    case net::FrameDrop::kBadChecksum:
+      stats.checksum_dropped->add(1);
+      break;
+    case net::FrameDrop::kMalformed:
+      stats.parse_failed->add(1);
+      break;
+  }
+  stats.receive_drop->add(1);
   return true;
 }
 

@@ -32,8 +32,12 @@ struct Family4 {
   static Result<packet::Pkt4, packet::DecodeError> decode(std::span<const uint8_t> bytes) {
     return packet::decodePkt4(bytes);
   }
-  // Encodes a reply into `wire`; false when it cannot be encoded.
-  static bool encode(const packet::Pkt4& reply, std::vector<uint8_t>& wire);
+  // Encodes a reply into `wire` within its max_size; false when it cannot be encoded. Options
+  // that do not fit are left out and counted in pkt4-reply-options-dropped.
+  static bool encode(const Reply4& reply, std::vector<uint8_t>& wire, GlobalStats4& stats);
+  // Counts a frame that a raw socket could not unwrap (received.frame_drop) in
+  // pkt4-receive-drop and its own statistic; returns false for a frame that was unwrapped.
+  static bool countFrameDrop(GlobalStats4& stats, const net::Received4& received);
   // Counts a sent reply in its message-type statistic.
   static void countSent(GlobalStats4& stats, const packet::Pkt4& reply);
 

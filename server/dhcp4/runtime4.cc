@@ -27,6 +27,7 @@ SubnetStats4 registerSubnetStats(stats::StatsRegistry& registry, SubnetId id) {
   stats.allocation_fail_subnet = counter(registry, prefix + "v4-allocation-fail-subnet");
   stats.allocation_fail_no_pools = counter(registry, prefix + "v4-allocation-fail-no-pools");
   stats.allocation_fail_classes = counter(registry, prefix + "v4-allocation-fail-classes");
+  stats.reservation_conflicts = counter(registry, prefix + "v4-reservation-conflicts");
   return stats;
 }
 
@@ -63,6 +64,9 @@ GlobalStats4 registerGlobalStats4(stats::StatsRegistry& registry) {
   stats.receive_drop = counter(registry, "pkt4-receive-drop");
   stats.send_failed = counter(registry, "pkt4-send-failed");
   stats.lease_write_failed = counter(registry, "pkt4-lease-write-failed");
+  stats.reply_options_dropped = counter(registry, "pkt4-reply-options-dropped");
+  stats.fragment_dropped = counter(registry, "pkt4-fragment-dropped");
+  stats.checksum_dropped = counter(registry, "pkt4-checksum-dropped");
   stats.declined_addresses = counter(registry, "declined-addresses");
   stats.reclaimed_declined_addresses = counter(registry, "reclaimed-declined-addresses");
   stats.reclaimed_leases = counter(registry, "reclaimed-leases");
@@ -82,6 +86,7 @@ Result<std::unique_ptr<Runtime4>, std::string> Runtime4::build(
     stats::StatsRegistry& registry, const Clock& clock, uint64_t node_salt) {
   std::unique_ptr<Runtime4> runtime(new Runtime4());
   runtime->config_ = std::move(config);
+  const bool reconfiguring = registry.find("declined-addresses") != nullptr;
   runtime->stats_ = registerGlobalStats4(registry);
   runtime->shared_store_ = node_salt != 0;
   const config::Dhcp4Config& cfg = *runtime->config_;
@@ -121,6 +126,18 @@ Result<std::unique_ptr<Runtime4>, std::string> Runtime4::build(
   auto loaded = runtime->loadLeases(store, clock);
   if (!loaded) {
     return makeUnexpected(loaded.error());
+  }
+
+  // Kea counts the declined leases again on every configuration, which adds a sample even
+  // when the count is unchanged.
+  int64_t declined = 0;
+  for (const SubnetState4& state : runtime->subnets_) {
+    declined += state.stats.declined_addresses->currentInteger();
+  }
+  if (reconfiguring) {
+    runtime->stats_.declined_addresses->set(declined);
+  } else {
+    runtime->stats_.declined_addresses->restart(declined);
   }
   return runtime;
 }
@@ -183,11 +200,57 @@ Result<void, std::string> Runtime4::loadLeases(LeaseStore& store, const Clock& c
       }
     }
 
-    state.stats.total_addresses->set(static_cast<int64_t>(total));
-    state.stats.assigned_addresses->set(assigned);
-    state.stats.declined_addresses->set(declined);
+    state.stats.total_addresses->restart(static_cast<int64_t>(total));
+    state.stats.assigned_addresses->restart(assigned);
+    state.stats.declined_addresses->restart(declined);
   }
   return {};
+}
+
+void Runtime4::continueCursorsFrom(const Runtime4& previous) const {
+  for (const SubnetState4& state : subnets_) {
+    const SubnetState4* before = previous.findSubnet(state.subnet->id);
+    if (before == nullptr) {
+      continue;
+    }
+    const auto& pools = state.subnet->pools;
+    const auto& pools_before = before->subnet->pools;
+    for (size_t p = 0; p < pools.size(); ++p) {
+      for (size_t q = 0; q < pools_before.size(); ++q) {
+        if (pools[p].first == pools_before[q].first && pools[p].last == pools_before[q].last) {
+          state.pools[p]->moveCursor(before->pools[q]->cursor());
+        }
+      }
+    }
+  }
+}
+
+bool Runtime4::settlePools(LeaseStore& store, const Clock& clock) const {
+  const UnixTime now = clock.now();
+  for (const SubnetState4& state : subnets_) {
+    const config::Subnet4& subnet = *state.subnet;
+    LeaseQuery4 query;
+    query.subnet_id = subnet.id;
+    auto leases = store.leases4().find(query);
+    if (!leases) {
+      return false;
+    }
+    for (const Lease4& lease : *leases) {
+      const bool occupies = lease.state != LeaseState::kExpiredReclaimed &&
+                            lease.state != LeaseState::kReleased && !lease.expired(now);
+      if (!occupies) {
+        continue;
+      }
+      for (size_t p = 0; p < subnet.pools.size(); ++p) {
+        if (subnet.pools[p].contains(lease.address)) {
+          state.pools[p]->markUsed(slotOf(subnet.pools[p], lease.address));
+          break;
+        }
+      }
+    }
+  }
+  pools_settled_.store(true, std::memory_order_release);
+  return true;
 }
 
 SubnetState4* Runtime4::findSubnet(SubnetId id) const {

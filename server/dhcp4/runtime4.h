@@ -6,6 +6,7 @@
 // it points to change after construction, and both are thread-safe.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -34,6 +35,7 @@ struct SubnetStats4 {
   stats::Statistic* allocation_fail_subnet = nullptr;
   stats::Statistic* allocation_fail_no_pools = nullptr;
   stats::Statistic* allocation_fail_classes = nullptr;
+  stats::Statistic* reservation_conflicts = nullptr;
 };
 
 // Server-wide statistics.
@@ -56,6 +58,9 @@ struct GlobalStats4 {
   stats::Statistic* receive_drop = nullptr;
   stats::Statistic* send_failed = nullptr;         // Leasehold: the kernel refused a reply
   stats::Statistic* lease_write_failed = nullptr;  // Leasehold: reply dropped, store failed
+  stats::Statistic* reply_options_dropped = nullptr;  // Leasehold: options that did not fit
+  stats::Statistic* fragment_dropped = nullptr;       // Leasehold: raw IPv4 fragments
+  stats::Statistic* checksum_dropped = nullptr;       // Leasehold: raw frames, bad checksum
   stats::Statistic* declined_addresses = nullptr;
   stats::Statistic* reclaimed_declined_addresses = nullptr;
   stats::Statistic* reclaimed_leases = nullptr;
@@ -118,6 +123,24 @@ class Runtime4 {
   // changes; the database holds the truth. Returns false when the store failed.
   bool recountLeases(LeaseStore& store) const;
 
+  // True between checkPoolCandidates() and settlePools(). A runtime built while another
+  // one serves may miss leases that the other commits after the store was read, so in
+  // between offers check each pool candidate in the store instead of trusting the pool
+  // state.
+  bool verifiesPoolCandidates() const {
+    return !pools_settled_.load(std::memory_order_acquire);
+  }
+  // Starts the checks. Call it before this runtime replaces one that is still serving.
+  void checkPoolCandidates() const { pools_settled_.store(false, std::memory_order_release); }
+  // Marks the slot of every lease now stored as used, then stops the checks. REQUIRES: no
+  // exchange still runs on an older runtime. Returns false when the store failed; the
+  // checks then go on.
+  bool settlePools(LeaseStore& store, const Clock& clock) const;
+  // Moves each pool's cursor to the position of the same pool (same subnet id and
+  // range) in `previous`, so the addresses `previous` offered last are not offered again to
+  // other clients. Call it just before this runtime replaces `previous`.
+  void continueCursorsFrom(const Runtime4& previous) const;
+
  private:
   Runtime4() = default;
   Result<void, std::string> loadLeases(LeaseStore& store, const Clock& clock);
@@ -129,6 +152,7 @@ class Runtime4 {
   std::unordered_map<IPv4Address, const config::Reservation4*> global_reserved_addresses_;
   mutable GlobalStats4 stats_;
   bool shared_store_ = false;
+  mutable std::atomic<bool> pools_settled_{true};
 };
 
 // Creates every DHCPv4 statistic Kea creates at startup, at 0 when it does not exist yet.

@@ -24,8 +24,7 @@ std::optional<Reply6> Exchange6::solicit(DropReason& drop) {
     return std::nullopt;
   }
   if (!selectSubnet()) {
-    drop = noSubnetReason();
-    return std::nullopt;
+    return answerWithoutSubnet(MessageType6::kAdvertise, drop);
   }
   if (!loadClientLeases()) {
     drop = DropReason::kStoreFailed;
@@ -47,6 +46,35 @@ std::optional<Reply6> Exchange6::solicit(DropReason& drop) {
   return reply;
 }
 
+// A SOLICIT or REQUEST for which no subnet admits the client: like Kea 2.2, answer every IA
+// with NoAddrsAvail (NoPrefixAvail for IA_PD) and send the global and class options, unless
+// the client is in the DROP class.
+std::optional<Reply6> Exchange6::answerWithoutSubnet(MessageType6 type, DropReason& drop) {
+  if (noSubnetReason() == DropReason::kDropClass) {
+    drop = DropReason::kDropClass;
+    return std::nullopt;
+  }
+  Reply6 reply = makeReply(type);
+  for (const auto& entry : query_.options.entries()) {
+    if (entry.code != packet::option6::kIaNa && entry.code != packet::option6::kIaTa &&
+        entry.code != packet::option6::kIaPd) {
+      continue;
+    }
+    const auto ia = packet::decodeIa6(entry.code, query_.options.payload(entry));
+    if (!ia) {
+      continue;
+    }
+    const bool pd = entry.code == packet::option6::kIaPd;
+    writeIa(reply.packet, entry.code, ia->iaid, 0, 0, {}, {},
+            pd ? StatusCode6::kNoPrefixAvail : StatusCode6::kNoAddrsAvail,
+            "no subnet is available for this client", 128);
+  }
+  options_subnet_ = nullptr;
+  addConfiguredOptions(reply);
+  setDestination(reply);
+  return reply;
+}
+
 std::optional<Reply6> Exchange6::request(DropReason& drop) {
   if (!validIdentifiers(true, true)) {
     drop = DropReason::kNotForUs;
@@ -59,8 +87,7 @@ std::optional<Reply6> Exchange6::request(DropReason& drop) {
     return reply;
   }
   if (!selectSubnet()) {
-    drop = noSubnetReason();
-    return std::nullopt;
+    return answerWithoutSubnet(MessageType6::kReply, drop);
   }
   if (!loadClientLeases()) {
     drop = DropReason::kStoreFailed;

@@ -47,8 +47,7 @@ class Exchange6 {
   void addVendorClass();
   // Evaluates the classes that the reply's shared network, subnet and pool require; called
   // when the reply's options are chosen.
-  // NOTE: only the pool whose options the reply carries counts; Kea collects the pools of
-  // every address in the reply.
+  void collectReplyPools(const packet::Pkt6& out);
   void classifyAdditional();
   classify::PacketView packetView() const;
   DropReason noSubnetReason() const {
@@ -66,6 +65,7 @@ class Exchange6 {
   // Answers every IA_NA, IA_TA and IA_PD of the query in `mode`; appends the IA options to
   // `reply`. Returns false when a store failure means no reply should be sent.
   bool answerIas(packet::Pkt6& reply, IaMode mode);
+  std::optional<Reply6> answerWithoutSubnet(packet::MessageType6 type, DropReason& drop);
   bool answerIa(const packet::Ia6& ia, LeaseType type, IaMode mode, packet::Pkt6& reply);
   std::optional<IPv6Address> chooseAddress(const packet::Ia6& ia, LeaseType type,
                                            uint8_t& prefix_length, SubnetState6*& subnet);
@@ -123,7 +123,7 @@ class Exchange6 {
   std::vector<Lease6> client_leases_;  // the client's leases in the candidate subnets
   std::set<IPv6Address> assigned_in_reply_;  // avoids giving one address to two IAs
   const SubnetState6* options_subnet_ = nullptr;  // subnet whose options the reply carries
-  const config::Pool6* options_pool_ = nullptr;
+  std::vector<const config::Pool6*> reply_pools_;  // pools of the addresses the reply grants
 };
 
 }  // namespace leasehold::dhcp6

@@ -84,9 +84,11 @@ std::optional<IPv6Address> Exchange6::pickFromPools(LeaseType type, uint8_t leng
               if (reservedForOther(candidate, *subnet) || assigned_in_reply_.contains(candidate)) {
                 return alloc::Verdict::kExclude;
               }
-              // The pool state misses other nodes' leases on a shared store (see
-              // Exchange4::pickFromPools); alone, it is exact and the lookup is skipped.
-              if (runtime_.sharedStore() && !usableForClient(candidate, 0, type)) {
+              // The pool state misses other nodes' leases on a shared store, and right after
+              // a reconfiguration what the previous runtime committed late (see
+              // Exchange4::pickFromPools); otherwise it is exact and the lookup is skipped.
+              const bool check = runtime_.sharedStore() || runtime_.verifiesPoolCandidates();
+              if (check && !usableForClient(candidate, 0, type)) {
                 return alloc::Verdict::kTaken;
               }
               return alloc::Verdict::kUse;
@@ -94,7 +96,6 @@ std::optional<IPv6Address> Exchange6::pickFromPools(LeaseType type, uint8_t leng
         if (picked) {
           prefix_length = type == LeaseType::kPd ? pool.pool->delegated_length : 128;
           chosen = subnet;
-          options_pool_ = pool.pool;
           return picked;
         }
       }

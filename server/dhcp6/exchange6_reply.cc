@@ -209,7 +209,44 @@ Reply6 Exchange6::makeReply(packet::MessageType6 type) {
   return reply;
 }
 
+// Collects, as Kea 2.2 does, the pools of every address and prefix that the reply grants
+// (lifetime above 0), in reply order and without repeats.
+void Exchange6::collectReplyPools(const packet::Pkt6& out) {
+  reply_pools_.clear();
+  auto note = [&](LeaseType type, const IPv6Address& address) {
+    const SubnetState6* subnet = candidateContaining(address);
+    const PoolRuntime6* pool = subnet != nullptr ? subnet->findPool(type, address) : nullptr;
+    if (pool != nullptr &&
+        std::find(reply_pools_.begin(), reply_pools_.end(), pool->pool) == reply_pools_.end()) {
+      reply_pools_.push_back(pool->pool);
+    }
+  };
+  for (const auto& entry : out.options.entries()) {
+    if (entry.code != packet::option6::kIaNa && entry.code != packet::option6::kIaPd) {
+      continue;
+    }
+    const auto ia = packet::decodeIa6(entry.code, out.options.payload(entry));
+    if (!ia) {
+      continue;
+    }
+    for (const auto& inner : ia->options.entries()) {
+      if (inner.code == packet::option6::kIaAddr) {
+        const auto address = packet::decodeIaAddress6(ia->options.payload(inner));
+        if (address && address->valid_lifetime > 0) {
+          note(LeaseType::kNa, address->address);
+        }
+      } else if (inner.code == packet::option6::kIaPrefix) {
+        const auto prefix = packet::decodeIaPrefix6(ia->options.payload(inner));
+        if (prefix && prefix->valid_lifetime > 0) {
+          note(LeaseType::kPd, prefix->prefix);
+        }
+      }
+    }
+  }
+}
+
 void Exchange6::addConfiguredOptions(Reply6& reply) {
+  collectReplyPools(reply.packet);
   classifyAdditional();
   packet::Pkt6& out = reply.packet;
   const config::Dhcp6Config& cfg = runtime_.config();
@@ -218,8 +255,8 @@ void Exchange6::addConfiguredOptions(Reply6& reply) {
   if (reservation_ != nullptr) {
     levels.push(reservation_->options);
   }
-  if (options_pool_ != nullptr) {
-    levels.push(options_pool_->options);
+  for (const config::Pool6* pool : reply_pools_) {
+    levels.push(pool->options);
   }
   if (options_subnet_ != nullptr) {
     levels.push(options_subnet_->subnet->options);

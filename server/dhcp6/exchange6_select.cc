@@ -28,7 +28,9 @@ uint16_t readUint16(std::span<const uint8_t> bytes) {
 bool Exchange6::validIdentifiers(bool server_id_required, bool server_id_allowed) const {
   const auto client_id = query_.options.find(packet::option6::kClientId);
   const auto server_id = query_.options.find(packet::option6::kServerId);
-  if (!client_id || client_id->empty()) {
+  // A DUID longer than any store keeps (Kea's limit too) could be advertised but never
+  // committed, so such a client is refused from its first message.
+  if (!client_id || client_id->empty() || client_id->size() > kMaxDuidLength) {
     return false;
   }
   if (server_id) {
@@ -49,9 +51,11 @@ bool Exchange6::unicastNotAllowed() const {
   return served == interfaces_.end() || !served->second.unicast;
 }
 
+// Like Kea 2.2, selection skips subnets whose client-class guard rejects the client, so a
+// guarded subnet never becomes the way into its shared network for other clients.
 SubnetState6* Exchange6::findSubnetForAddress(const IPv6Address& address) const {
   for (const SubnetState6& state : runtime_.subnets()) {
-    if (state.subnet->prefix.contains(address)) {
+    if (state.subnet->prefix.contains(address) && subnetAdmitsClient(state)) {
       return const_cast<SubnetState6*>(&state);
     }
   }
@@ -112,13 +116,15 @@ void Exchange6::classifyAdditional() {
   if (options_subnet_ == nullptr) {
     return;
   }
-  const std::vector<std::string>* lists[] = {
+  std::vector<const std::vector<std::string>*> lists = {
       options_subnet_->shared_network != nullptr
           ? &options_subnet_->shared_network->require_client_classes
           : nullptr,
       &options_subnet_->subnet->require_client_classes,
-      options_pool_ != nullptr ? &options_pool_->require_client_classes : nullptr,
   };
+  for (const config::Pool6* pool : reply_pools_) {
+    lists.push_back(&pool->require_client_classes);
+  }
   engine::evaluateAdditionalClasses(runtime_.config(), lists, packetView(), classes_);
 }
 
@@ -206,7 +212,8 @@ bool Exchange6::selectSubnet() {
           !state.subnet->interface.empty() || state.shared_network == nullptr
               ? state.subnet->interface
               : state.shared_network->interface;
-      if (!bound.empty() && bound == query_.transport.interface_name) {
+      if (!bound.empty() && bound == query_.transport.interface_name &&
+          subnetAdmitsClient(state)) {
         selected = const_cast<SubnetState6*>(&state);
         break;
       }

@@ -8,8 +8,8 @@
 
 namespace leasehold::dhcp6 {
 
-bool Family6::encode(const packet::Pkt6& reply, std::vector<uint8_t>& wire) {
-  return packet::encodePkt6(reply, wire);
+bool Family6::encode(const Reply6& reply, std::vector<uint8_t>& wire, GlobalStats6& /*stats*/) {
+  return packet::encodePkt6(reply.packet, wire);
 }
 
 void Family6::countSent(GlobalStats6& stats, const packet::Pkt6& reply) {

@@ -33,7 +33,11 @@ struct Family6 {
     return packet::decodePkt6(bytes);
   }
   // Encodes a reply into `wire`; false when it cannot be encoded.
-  static bool encode(const packet::Pkt6& reply, std::vector<uint8_t>& wire);
+  // DHCPv6 has no raw sockets, so no frame is ever dropped below the UDP payload.
+  static bool countFrameDrop(GlobalStats6& /*stats*/, const net::Received6& /*received*/) {
+    return false;
+  }
+  static bool encode(const Reply6& reply, std::vector<uint8_t>& wire, GlobalStats6& stats);
   // Counts a sent reply in its message-type statistic.
   static void countSent(GlobalStats6& stats, const packet::Pkt6& reply);
   static Result<std::shared_ptr<const Config>, config::ConfigError> parse(

@@ -112,6 +112,7 @@ Result<std::unique_ptr<Runtime6>, std::string> Runtime6::build(
   std::unique_ptr<Runtime6> runtime(new Runtime6());
   runtime->config_ = std::move(config);
   runtime->server_duid_ = std::move(server_duid);
+  const bool reconfiguring = registry.find("declined-addresses") != nullptr;
   runtime->stats_ = registerGlobalStats(registry);
   runtime->shared_store_ = node_salt != 0;
   const config::Dhcp6Config& cfg = *runtime->config_;
@@ -156,6 +157,18 @@ Result<std::unique_ptr<Runtime6>, std::string> Runtime6::build(
   auto loaded = runtime->loadLeases(store, clock);
   if (!loaded) {
     return makeUnexpected(loaded.error());
+  }
+
+  // Kea counts the declined leases again on every configuration, which adds a sample even
+  // when the count is unchanged.
+  int64_t declined = 0;
+  for (const SubnetState6& state : runtime->subnets_) {
+    declined += state.stats.declined_addresses->currentInteger();
+  }
+  if (reconfiguring) {
+    runtime->stats_.declined_addresses->set(declined);
+  } else {
+    runtime->stats_.declined_addresses->restart(declined);
   }
   return runtime;
 }
@@ -209,11 +222,11 @@ Result<void, std::string> Runtime6::loadLeases(LeaseStore& store, const Clock& c
       }
     }
 
-    state.stats.total_nas->set(cappedTotal(state.na_pools));
-    state.stats.total_pds->set(cappedTotal(state.pd_pools));
-    state.stats.assigned_nas->set(assigned_nas);
-    state.stats.assigned_pds->set(assigned_pds);
-    state.stats.declined_addresses->set(declined);
+    state.stats.total_nas->restart(cappedTotal(state.na_pools));
+    state.stats.total_pds->restart(cappedTotal(state.pd_pools));
+    state.stats.assigned_nas->restart(assigned_nas);
+    state.stats.assigned_pds->restart(assigned_pds);
+    state.stats.declined_addresses->restart(declined);
   }
   return {};
 }
@@ -224,6 +237,51 @@ SubnetState6* Runtime6::findSubnet(SubnetId id) const {
     return nullptr;
   }
   return const_cast<SubnetState6*>(&subnets_[found->second]);
+}
+
+void Runtime6::continueCursorsFrom(const Runtime6& previous) const {
+  for (const SubnetState6& state : subnets_) {
+    const SubnetState6* before = previous.findSubnet(state.subnet->id);
+    if (before == nullptr) {
+      continue;
+    }
+    for (const LeaseType type : {LeaseType::kNa, LeaseType::kPd}) {
+      for (const PoolRuntime6& pool : state.pools(type)) {
+        for (const PoolRuntime6& pool_before : before->pools(type)) {
+          if (pool.pool->first == pool_before.pool->first &&
+              pool.pool->last == pool_before.pool->last &&
+              pool.step_bits == pool_before.step_bits) {
+            pool.state->moveCursor(pool_before.state->cursor());
+          }
+        }
+      }
+    }
+  }
+}
+
+bool Runtime6::settlePools(LeaseStore& store, const Clock& clock) const {
+  const UnixTime now = clock.now();
+  for (const SubnetState6& state : subnets_) {
+    LeaseQuery6 query;
+    query.subnet_id = state.subnet->id;
+    auto leases = store.leases6().find(query);
+    if (!leases) {
+      return false;
+    }
+    for (const Lease6& lease : *leases) {
+      const bool occupies =
+          lease.state == LeaseState::kDefault || lease.state == LeaseState::kDeclined;
+      if (!occupies || lease.expired(now)) {
+        continue;
+      }
+      const LeaseType pool_type = lease.type == LeaseType::kPd ? LeaseType::kPd : LeaseType::kNa;
+      if (const PoolRuntime6* pool = state.findPool(pool_type, lease.address)) {
+        pool->state->markUsed(pool->slotOf(lease.address));
+      }
+    }
+  }
+  pools_settled_.store(true, std::memory_order_release);
+  return true;
 }
 
 bool Runtime6::recountLeases(LeaseStore& store) const {

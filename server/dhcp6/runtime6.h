@@ -3,6 +3,7 @@
 // Same lifetime and threading rules as Runtime4.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -128,6 +129,24 @@ class Runtime6 {
   // changes; the database holds the truth. Returns false when the store failed.
   bool recountLeases(LeaseStore& store) const;
 
+  // True between checkPoolCandidates() and settlePools(). A runtime built while another
+  // one serves may miss leases that the other commits after the store was read, so in
+  // between offers check each pool candidate in the store instead of trusting the pool
+  // state.
+  bool verifiesPoolCandidates() const {
+    return !pools_settled_.load(std::memory_order_acquire);
+  }
+  // Starts the checks. Call it before this runtime replaces one that is still serving.
+  void checkPoolCandidates() const { pools_settled_.store(false, std::memory_order_release); }
+  // Marks the slot of every lease now stored as used, then stops the checks. REQUIRES: no
+  // exchange still runs on an older runtime. Returns false when the store failed; the
+  // checks then go on.
+  bool settlePools(LeaseStore& store, const Clock& clock) const;
+  // Moves each pool's cursor to the position of the same pool (same subnet id and
+  // range) in `previous`, so the addresses `previous` offered last are not offered again to
+  // other clients. Call it just before this runtime replaces `previous`.
+  void continueCursorsFrom(const Runtime6& previous) const;
+
  private:
   Runtime6() = default;
   Result<void, std::string> loadLeases(LeaseStore& store, const Clock& clock);
@@ -140,6 +159,7 @@ class Runtime6 {
   std::vector<uint8_t> server_duid_;
   mutable GlobalStats6 stats_;
   bool shared_store_ = false;
+  mutable std::atomic<bool> pools_settled_{true};
 };
 
 }  // namespace leasehold::dhcp6

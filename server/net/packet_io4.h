@@ -16,11 +16,22 @@ namespace leasehold::net {
 // jumbo-ish relayed messages; longer datagrams are dropped and counted.
 inline constexpr size_t kMaxDatagram4 = 4096;
 
+// The reason a raw socket dropped a frame before reaching its DHCP payload.
+enum class FrameDrop : uint8_t {
+  kNone,
+  kFragment,     // an IPv4 fragment: the server does not reassemble DHCP messages
+  kBadChecksum,  // an IP header or UDP checksum that does not verify
+  kMalformed,    // any other broken Ethernet, IPv4 or UDP header
+};
+
 struct Received4 {
   std::array<uint8_t, kMaxDatagram4 + 64> data;
   size_t payload_offset = 0;  // raw frames carry link, IP and UDP headers before the payload
   size_t payload_size = 0;
   bool truncated = false;
+  // Set by raw sockets for a frame they could not unwrap; the payload is then empty and the
+  // daemon only counts the frame.
+  FrameDrop frame_drop = FrameDrop::kNone;
   packet::Pkt4::Transport transport;
 
   std::span<const uint8_t> payload() const { return {data.data() + payload_offset, payload_size}; }

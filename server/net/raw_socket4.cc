@@ -31,14 +31,16 @@ Result<int, std::string> openRawSocket4(int interface_index, uint16_t server_por
   }
 
   // Frame offsets: Ethernet header 14 bytes, then IPv4 (protocol at +9, flags/fragment at
-  // +6), then UDP (destination port at +2 past the variable-length IPv4 header).
+  // +6), then UDP (destination port at +2 past the variable-length IPv4 header). A first
+  // fragment carries the UDP header, so it passes and is counted as a dropped fragment; the
+  // later fragments have no port to match and stay in the kernel.
   sock_filter code[] = {
       BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),                 // ethertype
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 8),
       BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 14 + 9),             // IP protocol
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 6),
       BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 14 + 6),             // flags and fragment offset
-      BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0),     // drop fragments
+      BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0),     // drop non-first fragments
       BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 14),                // X = IP header length
       BPF_STMT(BPF_LD | BPF_H | BPF_IND, 14 + 2),             // UDP destination port
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, server_port, 0, 1),
@@ -87,8 +89,18 @@ RawReceive receiveRawFrame4(int fd, Received4& out) {
   if (size < 0) {
     return RawReceive::kEmpty;
   }
-  if (source.sll_pkttype == PACKET_OUTGOING || static_cast<size_t>(size) > out.data.size()) {
+  if (source.sll_pkttype == PACKET_OUTGOING) {
     return RawReceive::kSkipped;
+  }
+  out.payload_offset = 0;
+  out.payload_size = 0;
+  out.truncated = false;
+  out.frame_drop = FrameDrop::kNone;
+  out.transport = packet::Pkt4::Transport{};
+  out.transport.received_on_raw_socket = true;
+  if (static_cast<size_t>(size) > out.data.size()) {
+    out.truncated = true;
+    return RawReceive::kReceived;
   }
   bool checksum_final = true;
   for (cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr;
@@ -102,18 +114,29 @@ RawReceive receiveRawFrame4(int fd, Received4& out) {
   const auto frame = packet::decodeFrame4(
       std::span<const uint8_t>(out.data.data(), static_cast<size_t>(size)), checksum_final);
   if (!frame) {
-    return RawReceive::kSkipped;
+    out.frame_drop = frameDropFor(frame.error().code);
+    return RawReceive::kReceived;
   }
   out.payload_offset = static_cast<size_t>(frame->payload.data() - out.data.data());
   out.payload_size = frame->payload.size();
-  out.truncated = false;
-  out.transport = packet::Pkt4::Transport{};
   out.transport.remote_address = frame->source_address;
   out.transport.remote_port = frame->source_port;
   out.transport.local_address = frame->destination_address;
   out.transport.remote_mac = frame->source_mac;
-  out.transport.received_on_raw_socket = true;
   return RawReceive::kReceived;
+}
+
+FrameDrop frameDropFor(packet::DecodeError::Code code) {
+  using Code = packet::DecodeError::Code;
+  switch (code) {
+    case Code::kIpFragment:
+      return FrameDrop::kFragment;
+    case Code::kBadIpChecksum:
+    case Code::kBadUdpChecksum:
+      return FrameDrop::kBadChecksum;
+    default:
+      return FrameDrop::kMalformed;
+  }
 }
 
 bool sendRawFrame4(int fd, int interface_index, const std::array<uint8_t, 6>& source_mac,

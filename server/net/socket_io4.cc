@@ -185,6 +185,7 @@ size_t SocketIo4::receiveUdp(std::span<Received4> batch) {
     out.payload_offset = 0;
     out.payload_size = buffers.messages[i].msg_len;
     out.truncated = (header.msg_flags & MSG_TRUNC) != 0;
+    out.frame_drop = FrameDrop::kNone;
     out.transport = packet::Pkt4::Transport{};
     out.transport.remote_address =
         IPv4Address::fromBytes({reinterpret_cast<const uint8_t*>(&buffers.sources[i].sin_addr), 4});

@@ -107,6 +107,14 @@ void Statistic::set(Value value) {
   recordLocked(std::move(value));
 }
 
+void Statistic::restart(Value value) {
+  std::lock_guard lock(mutex_);
+  samples_.clear();
+  oldest_ = 0;
+  visible_ = true;
+  recordLocked(std::move(value));
+}
+
 Value Statistic::current() const {
   std::lock_guard lock(mutex_);
   if (!visible_ || samples_.empty()) {

@@ -38,6 +38,9 @@ class Statistic {
   // starting from zero, as Kea does when a name is reused with another type.
   void add(int64_t delta);
   void set(Value value);
+  // Drops every sample and records `value` as the only one: a subnet's statistics start
+  // afresh when a configuration is applied, as in Kea.
+  void restart(Value value);
   // Returns the newest value; an integer statistic that has no samples returns 0.
   Value current() const;
   int64_t currentInteger() const;

@@ -4,6 +4,7 @@ reloads the configuration (a bad file keeps the running one), SIGTERM stops with
 import copy
 import ipaddress
 import os
+import subprocess
 import unittest
 
 from harness import dhcp4, server
@@ -36,6 +37,18 @@ class DaemonTest(SystemTestCase):
         with open(path, "w") as out:
             out.write(text)
         return path
+
+    def run_binary(self, *arguments):
+        result = subprocess.run([server.server_binary(4), *arguments], capture_output=True,
+                                text=True, timeout=30, check=False)
+        self.assertEqual(result.returncode, 0, f"{arguments}: {result.stderr}")
+        return result.stdout
+
+    def test_build_report_is_not_extended_version(self):
+        report = self.run_binary("-W")
+        self.assertNotEqual(report, self.run_binary("-V"))
+        self.assertIn(self.run_binary("-v").strip(), report)
+        self.assertGreater(len(report.splitlines()), 3, report)
 
     def test_config_check_accepts_valid_file(self):
         result = self.server.check_config()

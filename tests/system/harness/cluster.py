@@ -45,7 +45,8 @@ class Node:
 
 def node_config(family, workdir, interface, pool, lease_database, socket_path, **parameters):
     """Return the Kea configuration of one node: one subnet with pool, the SQL lease database,
-    a UNIX control socket, and parameters as further global keys."""
+    a UNIX control socket, and parameters as further global keys. A control_sockets parameter
+    keeps its channels, and the UNIX socket joins them."""
     if family == 4:
         subnet = server.relayed_subnet4(SUBNET_ID, pool)
         config = server.dhcp4_config(workdir, interface, [subnet], **parameters)
@@ -54,7 +55,11 @@ def node_config(family, workdir, interface, pool, lease_database, socket_path, *
         config = server.dhcp6_config(workdir, interface, [subnet], **parameters)
     body = config[f"Dhcp{family}"]
     body["lease-database"] = lease_database
-    body["control-socket"] = {"socket-type": "unix", "socket-name": socket_path}
+    unix_socket = {"socket-type": "unix", "socket-name": socket_path}
+    if "control-sockets" in body:
+        body["control-sockets"] = [unix_socket, *body["control-sockets"]]
+    else:
+        body["control-socket"] = unix_socket
     return config
 
 

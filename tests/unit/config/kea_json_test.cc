@@ -59,6 +59,14 @@ TEST_F(KeaJsonTest, ErrorNamesFileLineAndColumn) {
       << json.error().message;
 }
 
+TEST_F(KeaJsonTest, NumberBeyondDoubleRangeIsAnError) {
+  const fs::path file = write("huge.json", "{ \"valid-lifetime\": 1e400 }\n");
+  const auto json = loadKeaJsonFile(file);
+  ASSERT_FALSE(json);
+  EXPECT_EQ(json.error().message,
+            file.string() + ": invalid JSON: number overflow parsing '1e400'");
+}
+
 TEST_F(KeaJsonTest, ExpandsIncludesRelativeToIncludingFile) {
   write("sub/options.json", "[ { \"name\": \"routers\" } ] // included\n");
   write("sub/middle.json", "{ \"option-data\": <?include \"options.json\"?> }");
@@ -123,7 +131,68 @@ TEST_F(KeaJsonTest, RejectsUnterminatedCommentAndDuplicateKeys) {
 
   const auto duplicate = parseKeaJsonText(R"({"a": {"b": 1, "b": 2}})", directory_);
   ASSERT_FALSE(duplicate);
-  EXPECT_EQ(duplicate.error().message, "(text): duplicate key \"b\" in one object");
+  EXPECT_EQ(duplicate.error().message,
+            "(text):1:16: duplicate key \"b\" in one object (first at (text):1:8)");
+}
+
+TEST_F(KeaJsonTest, DuplicateKeyNamesFileAndLine) {
+  write("part.json", "{\n  \"valid-lifetime\": 10,\n  // again\n  \"valid-lifetime\": 20\n}");
+  const fs::path main = write("main.json", "{ \"Dhcp4\": <?include \"part.json\"?> }");
+  const auto json = loadKeaJsonFile(main);
+  ASSERT_FALSE(json);
+  const std::string part = (directory_ / "part.json").string();
+  EXPECT_EQ(json.error().message, part + ":4:3: duplicate key \"valid-lifetime\" in one object "
+                                         "(first at " + part + ":2:3)");
+}
+
+TEST_F(KeaJsonTest, SameKeyInSiblingObjectsIsAccepted) {
+  const auto json = parseKeaJsonText(
+      R"({"list": [{"id": 1, "x": {"id": 2}}, {"id": 3}], "id": 4, "s": "id:", "\u0069d2": 5})",
+      directory_);
+  ASSERT_TRUE(json) << json.error().toString();
+}
+
+TEST_F(KeaJsonTest, DuplicateKeyWithEscapesIsFound) {
+  const auto json = parseKeaJsonText(R"({"id": 1, "\u0069d": 2})", directory_);
+  ASSERT_FALSE(json);
+  EXPECT_EQ(json.error().message,
+            "(text):1:11: duplicate key \"id\" in one object (first at (text):1:2)");
+}
+
+TEST_F(KeaJsonTest, IncludedDirectoryIsRejectedByName) {
+  fs::create_directories(directory_ / "conf.d");
+  const fs::path main = write("main.json", "{ \"x\": <?include \"conf.d\"?> }");
+  const auto json = loadKeaJsonFile(main);
+  ASSERT_FALSE(json);
+  EXPECT_EQ(json.error().message, main.string() + ":1:8: failed to read " +
+                                      (directory_ / "conf.d").string() +
+                                      ": it is a directory, not a regular file");
+}
+
+TEST_F(KeaJsonTest, IncludedDeviceIsRejectedWithoutReading) {
+  const fs::path main = write("main.json", "{ \"x\": <?include \"/dev/zero\"?> }");
+  const auto json = loadKeaJsonFile(main);
+  ASSERT_FALSE(json);
+  EXPECT_EQ(json.error().message,
+            main.string() + ":1:8: failed to read /dev/zero: it is a character device, not a "
+                            "regular file");
+}
+
+TEST_F(KeaJsonTest, ConfigurationFileMustBeRegular) {
+  const auto json = loadKeaJsonFile(directory_);
+  ASSERT_FALSE(json);
+  EXPECT_EQ(json.error().message,
+            "failed to read " + directory_.string() + ": it is a directory, not a regular file");
+}
+
+TEST_F(KeaJsonTest, IncludedFileOver64MiBIsRejected) {
+  const fs::path big = write("big.json", "");
+  fs::resize_file(big, (size_t{64} << 20) + 1);  // sparse: takes no disk space
+  const fs::path main = write("main.json", "{ \"x\": <?include \"big.json\"?> }");
+  const auto json = loadKeaJsonFile(main);
+  ASSERT_FALSE(json);
+  EXPECT_EQ(json.error().message,
+            main.string() + ":1:8: failed to read " + big.string() + ": it is larger than 64 MiB");
 }
 
 }  // namespace

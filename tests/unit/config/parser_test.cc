@@ -423,6 +423,22 @@ TEST(ParseDhcp4Test, DatabasesWithAllKeaKeys) {
             "Dhcp4/lease-database/password: expected a string, got an integer");
 }
 
+TEST(ParseDhcp4Test, HooksWithoutCommandsAreMarked) {
+  auto config = parse4(R"(
+    "hooks-libraries": [{"library": "libdhcp_lease_cmds.so"},
+                        {"library": "/usr/lib/kea/hooks/libdhcp_subnet_cmds.so"},
+                        {"library": "libdhcp_host_cmds.so"},
+                        {"library": "libdhcp_class_cmds.so"},
+                        {"library": "libdhcp_stat_cmds.so"}])");
+  ASSERT_TRUE(config);
+  ASSERT_EQ(config->hooks_libraries.size(), 5u);
+  EXPECT_TRUE(config->hooks_libraries[0].commands_implemented);
+  EXPECT_FALSE(config->hooks_libraries[1].commands_implemented);
+  EXPECT_FALSE(config->hooks_libraries[2].commands_implemented);
+  EXPECT_FALSE(config->hooks_libraries[3].commands_implemented);
+  EXPECT_TRUE(config->hooks_libraries[4].commands_implemented);
+}
+
 TEST(ParseDhcp4Test, ControlSocketsAndHooks) {
   auto config = parse4(R"(
     "control-sockets": [{"socket-type": "unix", "socket-name": "/run/kea4.sock"},

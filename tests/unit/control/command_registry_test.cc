@@ -76,6 +76,13 @@ TEST_F(CommandRegistryTest, InvalidJsonInsideObjectIsRejected) {
   EXPECT_NE(answer["text"].get<std::string>().find("invalid JSON command"), std::string::npos);
 }
 
+TEST_F(CommandRegistryTest, NumberBeyondDoubleRangeIsRejected) {
+  const Json answer = registry_.executeText("{\"command\": \"echo\", \"arguments\": {\"a\": -1e400}}");
+  EXPECT_EQ(answer["result"], 1);
+  EXPECT_NE(answer["text"].get<std::string>().find("number overflow"), std::string::npos)
+      << answer["text"];
+}
+
 TEST_F(CommandRegistryTest, TextAfterFirstRequestIsIgnored) {
   const Json answer = registry_.executeText("{\"command\": \"echo\"} {\"command\": \"fail\"}");
   EXPECT_EQ(answer["result"], 0);

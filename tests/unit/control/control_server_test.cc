@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 #include <boost/asio.hpp>
@@ -66,6 +67,18 @@ class ControlServerTest : public ::testing::Test {
     }
     request.body() = body;
     request.prepare_payload();
+    http::write(socket, request);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(socket, buffer, response);
+    return response;
+  }
+
+  http::response<http::string_body> get(const std::string& target) {
+    Tcp::socket socket(io_);
+    socket.connect(Tcp::endpoint(asio::ip::make_address("127.0.0.1"), port()));
+    http::request<http::string_body> request(http::verb::get, target, 11);
+    request.set(http::field::host, "127.0.0.1");
     http::write(socket, request);
     beast::flat_buffer buffer;
     http::response<http::string_body> response;
@@ -227,6 +240,64 @@ TEST_F(ControlServerTest, ReconfigureReplacesChannels) {
   EXPECT_TRUE(error);
   EXPECT_EQ(Json::parse(unixExchange(unix_socket.socket_name, R"({"command":"echo"})"))["result"],
             0);
+}
+
+TEST_F(ControlServerTest, ProbesAnswerWithoutCredentials) {
+  auto socket = httpSocket();
+  socket.clients.push_back({"admin", "secret", "", ""});
+  server_ = std::make_unique<ControlServer>(registry_, "dhcp4");
+  server_->setProbes({[] { return ProbeResult{}; },
+                      [] { return ProbeResult{false, "DHCP service disabled by user"}; }});
+  ASSERT_TRUE(server_->configure({socket}));
+
+  const auto health = get("/health");
+  EXPECT_EQ(health.result(), http::status::ok);
+  EXPECT_EQ(Json::parse(health.body()), (Json{{"status", "healthy"}}));
+  const auto ready = get("/ready");
+  EXPECT_EQ(ready.result(), http::status::service_unavailable);
+  EXPECT_EQ(Json::parse(ready.body()),
+            (Json{{"status", "not ready"}, {"reason", "DHCP service disabled by user"}}));
+  EXPECT_EQ(get("/").result(), http::status::method_not_allowed);
+  EXPECT_EQ(post(R"({"command": "echo"})").result(), http::status::unauthorized);
+}
+
+TEST_F(ControlServerTest, ProbesWithoutDaemonReportSuccess) {
+  startServer({httpSocket()});
+  EXPECT_EQ(get("/health").result(), http::status::ok);
+  EXPECT_EQ(get("/ready").result(), http::status::ok);
+}
+
+TEST_F(ControlServerTest, CredentialsComeFromFiles) {
+  const auto write = [this](const std::string& name, const std::string& text) {
+    std::ofstream(directory_ / name) << text;
+    return (directory_ / name).string();
+  };
+  auto socket = httpSocket();
+  config::ControlSocketConfig::Client separate;
+  separate.user_file = write("user", "admin\n");
+  separate.password_file = write("password", "secret\n");
+  config::ControlSocketConfig::Client combined;
+  combined.password_file = write("combined", "second:other");
+  socket.clients = {separate, combined};
+  startServer({socket});
+
+  EXPECT_EQ(post(R"({"command": "echo"})", "Basic YWRtaW46c2VjcmV0").result(),  // admin:secret
+            http::status::ok);
+  EXPECT_EQ(post(R"({"command": "echo"})", "Basic c2Vjb25kOm90aGVy").result(),  // second:other
+            http::status::ok);
+  EXPECT_EQ(post(R"({"command": "echo"})", "Basic Og==").result(),  // ":"
+            http::status::unauthorized);
+}
+
+TEST_F(ControlServerTest, MissingCredentialsFileFailsConfigure) {
+  auto socket = httpSocket();
+  config::ControlSocketConfig::Client client;
+  client.password_file = (directory_ / "absent").string();
+  socket.clients = {client};
+  server_ = std::make_unique<ControlServer>(registry_, "dhcp4");
+  const auto opened = server_->configure({socket});
+  ASSERT_FALSE(opened);
+  EXPECT_NE(opened.error().find("cannot read the credentials file"), std::string::npos);
 }
 
 TEST_F(ControlServerTest, BadListenAddressNamesChannel) {

@@ -22,6 +22,13 @@ TEST_F(DaemonCommandsTest, ListCommandsIncludesEveryFamilyCommand) {
   EXPECT_EQ(std::find(names.begin(), names.end(), "lease6-add"), names.end());
 }
 
+TEST_F(DaemonCommandsTest, BuildReportAnswersWithReportText) {
+  const Json answer = control_.run("build-report");
+  EXPECT_EQ(answer["result"], 0);
+  EXPECT_EQ(answer["text"], control::buildReport());
+  EXPECT_EQ(control::buildReport().rfind("Leasehold build report\n", 0), 0u);
+}
+
 TEST_F(DaemonCommandsTest, ConfigTestChecksArgumentsThenDelegates) {
   EXPECT_EQ(control_.run("config-test")["text"], "Missing mandatory 'arguments' parameter.");
   EXPECT_EQ(control_.run("config-test", {{"Dhcp6", Json::object()}})["text"],

@@ -155,6 +155,18 @@ TEST_F(Engine6Test, DeclineHoldsAddressForProbation) {
   EXPECT_NE(offered[0].addresses[0], "2001:db8:1::10");
 }
 
+TEST_F(Engine6Test, DuidLongerThanStoresKeepIsDropped) {
+  configure(kConfig);
+  packet::Pkt6 packet = query(MessageType6::kSolicit, 1, {{kIaNa, 1}}, false);
+  std::vector<uint8_t> long_duid(kMaxDuidLength + 1, 0x42);
+  long_duid[0] = 0;
+  long_duid[1] = 4;  // DUID-UUID type, with an over-long body
+  packet.options.remove(packet::option6::kClientId);
+  packet.options.add(packet::option6::kClientId, long_duid);
+  EXPECT_FALSE(send(packet).has_value());
+  EXPECT_EQ(stat("pkt6-receive-drop"), 1);
+}
+
 TEST_F(Engine6Test, ReservedAddressGoesToItsHost) {
   configure(kConfig);
   const auto reply = request(0x63, {{kIaNa, 1}});

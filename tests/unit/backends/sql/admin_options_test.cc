@@ -49,5 +49,15 @@ TEST(AdminOptionsTest, RejectsBadCommandLines) {
   }
 }
 
+TEST(AdminOptionsTest, MissingCommandIsAnErrorAndHelpIsNot) {
+  const auto missing = parseAdminOptions({});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error(),
+            "missing command; expected db-init, db-upgrade, db-version or lease-import");
+  const auto help = parseAdminOptions({"--help"});
+  ASSERT_FALSE(help);
+  EXPECT_EQ(help.error(), "help");
+}
+
 }  // namespace
 }  // namespace leasehold::admin
