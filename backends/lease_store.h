@@ -89,6 +89,13 @@ struct LeaseTraits<Lease6> {
   using Query = LeaseQuery6;
 };
 
+// What LeaseTable::findEitherAndGet() returns.
+template <typename LeaseT>
+struct EitherAndLease {
+  std::vector<LeaseT> matching;     // the leases findEither() returns
+  std::optional<LeaseT> at_address;  // the lease get() returns
+};
+
 // The leases of one address family, keyed by address (for DHCPv6 prefixes: the first address
 // of the prefix). At most one lease exists per address at any time.
 template <typename LeaseT>
@@ -105,6 +112,19 @@ class LeaseTable {
   // Returns the leases matching every field set in `query`, ascending by address. An empty
   // vector when none match.
   virtual StoreResult<std::vector<LeaseT>> find(const Query& query) = 0;
+
+  // Returns the leases matching `first` or `second` (each as for find()), ascending by address
+  // and each lease once. The DHCPv4 engine looks a client up by client identifier or hardware
+  // address this way, and a SQL store runs it as one statement instead of two. kInvalid
+  // when either query sets `after` or `limit`. The default runs find() twice and merges.
+  virtual StoreResult<std::vector<LeaseT>> findEither(const Query& first, const Query& second);
+
+  // Returns findEither(first, second) and get(address) together, which a SQL store runs as one
+  // statement. A DHCPv4 DISCOVER on a shared store looks the client up and checks its first
+  // candidate address this way. Errors as for findEither(). The default calls both.
+  virtual StoreResult<EitherAndLease<LeaseT>> findEitherAndGet(const Query& first,
+                                                               const Query& second,
+                                                               const Address& address);
 
   // Returns up to `limit` leases in state kDefault or kDeclined whose expiry is at or before
   // `now`, oldest expiry first, and in ascending address order within one expiry time. Leases in
@@ -132,6 +152,16 @@ class LeaseTable {
   // remove leave the store unchanged when they fail.
   virtual StoreResult<void> add(const LeaseT& lease) = 0;
 
+  // Adds `lease` as add() does and then returns the leases matching `first` or `second` (as
+  // findEither()) at other addresses. A SQL store runs both in the transaction of the add, so
+  // a DHCPv4 REQUEST claims its address and learns of the client's other leases in one round
+  // trip. Errors as for add() (kConflict leaves the store unchanged and returns no leases),
+  // and kInvalid as for findEither(). The default runs add(), then findEither(): when the
+  // lookup fails there, the lease stays added.
+  virtual StoreResult<std::vector<LeaseT>> addAndFindEither(const LeaseT& lease,
+                                                            const Query& first,
+                                                            const Query& second);
+
   // Replaces the lease stored at lease.address. With `expected`, the replacement happens only
   // if the stored lease equals *expected in every field (compare-and-set), else kConflict;
   // without it, unconditionally. When no lease exists at that address: kNotFound without
@@ -150,6 +180,77 @@ class LeaseTable {
   // in no particular order. Combinations with no leases are left out.
   virtual StoreResult<std::vector<LeaseCount>> count(std::optional<SubnetId> subnet_id) = 0;
 };
+
+template <typename LeaseT>
+StoreResult<std::vector<LeaseT>> LeaseTable<LeaseT>::findEither(const Query& first,
+                                                                const Query& second) {
+  for (const Query* query : {&first, &second}) {
+    if (query->after || query->limit != 0) {
+      return makeUnexpected(StoreError{StoreError::Code::kInvalid,
+                                       "findEither takes queries without after or limit"});
+    }
+  }
+  auto leases = find(first);
+  if (!leases) {
+    return leases;
+  }
+  auto more = find(second);
+  if (!more) {
+    return more;
+  }
+  // Both lists are ascending by address: merge them, keeping a lease found twice once.
+  std::vector<LeaseT> merged;
+  merged.reserve(leases->size() + more->size());
+  auto left = leases->begin();
+  auto right = more->begin();
+  while (left != leases->end() || right != more->end()) {
+    if (right == more->end() || (left != leases->end() && left->address < right->address)) {
+      merged.push_back(std::move(*left++));
+    } else if (left == leases->end() || right->address < left->address) {
+      merged.push_back(std::move(*right++));
+    } else {
+      merged.push_back(std::move(*left++));
+      ++right;
+    }
+  }
+  return merged;
+}
+
+template <typename LeaseT>
+StoreResult<EitherAndLease<LeaseT>> LeaseTable<LeaseT>::findEitherAndGet(const Query& first,
+                                                                         const Query& second,
+                                                                         const Address& address) {
+  auto matching = findEither(first, second);
+  if (!matching) {
+    return makeUnexpected(std::move(matching).error());
+  }
+  auto at_address = get(address);
+  if (!at_address) {
+    return makeUnexpected(std::move(at_address).error());
+  }
+  return EitherAndLease<LeaseT>{std::move(*matching), std::move(*at_address)};
+}
+
+template <typename LeaseT>
+StoreResult<std::vector<LeaseT>> LeaseTable<LeaseT>::addAndFindEither(const LeaseT& lease,
+                                                                      const Query& first,
+                                                                      const Query& second) {
+  for (const Query* query : {&first, &second}) {
+    if (query->after || query->limit != 0) {
+      return makeUnexpected(StoreError{StoreError::Code::kInvalid,
+                                       "findEither takes queries without after or limit"});
+    }
+  }
+  if (auto added = add(lease); !added) {
+    return makeUnexpected(std::move(added).error());
+  }
+  auto leases = findEither(first, second);
+  if (!leases) {
+    return leases;
+  }
+  std::erase_if(*leases, [&](const LeaseT& found) { return found.address == lease.address; });
+  return leases;
+}
 
 class LeaseStore {
  public:

@@ -49,6 +49,15 @@ class SwappableLeaseStore final : public LeaseStore {
       auto store = owner_.current();
       return table(*store).find(query);
     }
+    StoreResult<std::vector<LeaseT>> findEither(const Query& first, const Query& second) override {
+      auto store = owner_.current();
+      return table(*store).findEither(first, second);
+    }
+    StoreResult<EitherAndLease<LeaseT>> findEitherAndGet(const Query& first, const Query& second,
+                                                         const Address& address) override {
+      auto store = owner_.current();
+      return table(*store).findEitherAndGet(first, second, address);
+    }
     StoreResult<std::vector<LeaseT>> findExpired(UnixTime now, size_t limit) override {
       auto store = owner_.current();
       return table(*store).findExpired(now, limit);
@@ -62,6 +71,11 @@ class SwappableLeaseStore final : public LeaseStore {
     StoreResult<void> add(const LeaseT& lease) override {
       auto store = owner_.current();
       return table(*store).add(lease);
+    }
+    StoreResult<std::vector<LeaseT>> addAndFindEither(const LeaseT& lease, const Query& first,
+                                                      const Query& second) override {
+      auto store = owner_.current();
+      return table(*store).addAndFindEither(lease, first, second);
     }
     StoreResult<void> update(const LeaseT& lease, const LeaseT* expected) override {
       auto store = owner_.current();

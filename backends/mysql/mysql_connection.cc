@@ -272,7 +272,8 @@ std::vector<sql::BatchResult> MysqlConnection::executeBatch(
   std::string request = "START TRANSACTION";
   std::vector<bool> is_query;
   for (const auto& statement : statements) {
-    const bool query = statement.text.rfind("SELECT", 0) == 0;
+    // A UNION of SELECTs starts with a parenthesis.
+    const bool query = statement.text.starts_with("SELECT") || statement.text.starts_with("(SELECT");
     is_query.push_back(query);
     request += ";\n" + inlineParams(statement);
     if (!query) {

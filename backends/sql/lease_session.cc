@@ -68,13 +68,12 @@ std::optional<Lease6> LeaseSession::get(const IPv6Address& address) {
   return getLease<Lease6>(address);
 }
 
+namespace {
+
+// Appends " AND column = value" for every criterion of `query` but `after` and `limit`, and
+// a letter per criterion to `name`, so each shape of statement is prepared once.
 template <typename LeaseT, typename Query>
-std::vector<LeaseT> LeaseSession::findLeases(const Query& query) {
-  // The statement name records which criteria are present, so each shape is prepared once.
-  StatementBuilder builder(connection_->dialect());
-  std::string name = "find" + familySuffix<LeaseT>() + "_";
-  builder.sql("SELECT ").selectList(columnsOf<LeaseT>()).sql(" FROM ").sql(tableOf<LeaseT>());
-  builder.sql(" WHERE 1 = 1");
+void appendCriteria(StatementBuilder& builder, const Query& query, std::string& name) {
   const auto criterion = [&](bool present, char code, auto&& append) {
     if (present) {
       name += code;
@@ -110,9 +109,21 @@ std::vector<LeaseT> LeaseSession::findLeases(const Query& query) {
     builder.sql("state = ")
         .param(ColumnKind::kInteger, std::to_string(static_cast<int>(*query.state)));
   });
-  criterion(query.after.has_value(), 'a', [&] {
-    builder.sql("address > ").param(addressKind<LeaseT>(), addressValue(*query.after));
-  });
+}
+
+}  // namespace
+
+template <typename LeaseT, typename Query>
+std::vector<LeaseT> LeaseSession::findLeases(const Query& query) {
+  StatementBuilder builder(connection_->dialect());
+  std::string name = "find" + familySuffix<LeaseT>() + "_";
+  builder.sql("SELECT ").selectList(columnsOf<LeaseT>()).sql(" FROM ").sql(tableOf<LeaseT>());
+  builder.sql(" WHERE 1 = 1");
+  appendCriteria<LeaseT>(builder, query, name);
+  if (query.after) {
+    name += 'a';
+    builder.sql(" AND address > ").param(addressKind<LeaseT>(), addressValue(*query.after));
+  }
   builder.sql(" ORDER BY address");
   if (query.limit != 0) {
     name += 'l';
@@ -121,12 +132,131 @@ std::vector<LeaseT> LeaseSession::findLeases(const Query& query) {
   return decodeRows<LeaseT>(connection_->query(builder.statement(name), builder.params()));
 }
 
+template <typename LeaseT, typename Query>
+StatementBuilder LeaseSession::eitherStatement(const Query& first, const Query& second,
+                                               std::string& name) {
+  // A UNION of one SELECT per query, so each uses its own index. With an OR of both in one
+  // WHERE clause, MariaDB 10.11 chose the subnet index, common to both branches, and read
+  // every lease of the subnet. UNION also drops a lease that both queries find.
+  StatementBuilder builder(connection_->dialect());
+  name = "either" + familySuffix<LeaseT>() + "_";
+  builder.sql("(SELECT ").selectList(columnsOf<LeaseT>()).sql(" FROM ").sql(tableOf<LeaseT>());
+  builder.sql(" WHERE 1 = 1");
+  appendCriteria<LeaseT>(builder, first, name);
+  name += '_';
+  builder.sql(") UNION (SELECT ").selectList(columnsOf<LeaseT>()).sql(" FROM ");
+  builder.sql(tableOf<LeaseT>()).sql(" WHERE 1 = 1");
+  appendCriteria<LeaseT>(builder, second, name);
+  builder.sql(") ORDER BY address");
+  return builder;
+}
+
+template <typename LeaseT, typename Query>
+std::vector<LeaseT> LeaseSession::findEitherLeases(const Query& first, const Query& second) {
+  std::string name;
+  const StatementBuilder builder = eitherStatement<LeaseT>(first, second, name);
+  return decodeRows<LeaseT>(connection_->query(builder.statement(name), builder.params()));
+}
+
+template <typename LeaseT, typename Query>
+EitherAndLease<LeaseT> LeaseSession::findEitherAndGetLeases(
+    const Query& first, const Query& second,
+    const typename LeaseTraits<LeaseT>::Address& address) {
+  // One SELECT per part, as in eitherStatement(), each followed by two flag columns: whether
+  // the row is at `address`, and whether it matches a query. A lease that is both comes back
+  // in two rows, next to each other because of the ORDER BY.
+  StatementBuilder builder(connection_->dialect());
+  std::string name = "either_get" + familySuffix<LeaseT>() + "_";
+  builder.sql("(SELECT ").selectList(columnsOf<LeaseT>()).sql(", 0, 1 FROM ");
+  builder.sql(tableOf<LeaseT>()).sql(" WHERE 1 = 1");
+  appendCriteria<LeaseT>(builder, first, name);
+  name += '_';
+  builder.sql(") UNION (SELECT ").selectList(columnsOf<LeaseT>()).sql(", 0, 1 FROM ");
+  builder.sql(tableOf<LeaseT>()).sql(" WHERE 1 = 1");
+  appendCriteria<LeaseT>(builder, second, name);
+  builder.sql(") UNION (SELECT ").selectList(columnsOf<LeaseT>()).sql(", 1, 0 FROM ");
+  builder.sql(tableOf<LeaseT>()).sql(" WHERE address = ");
+  builder.param(addressKind<LeaseT>(), addressValue(address)).sql(") ORDER BY address");
+
+  std::vector<SqlRow> rows = connection_->query(builder.statement(name), builder.params());
+  EitherAndLease<LeaseT> found;
+  auto is_true = [](const std::optional<std::string>& flag) { return flag && *flag == "1"; };
+  for (SqlRow& row : rows) {
+    if (row.size() < 2) {
+      ++skipped_rows_;
+      continue;
+    }
+    const bool matching = is_true(row.back());
+    const bool at_address = is_true(row[row.size() - 2]);
+    row.resize(row.size() - 2);
+    std::vector<LeaseT> decoded = decodeRows<LeaseT>({row});
+    if (decoded.empty()) {
+      continue;  // decodeRows() counted the skipped row
+    }
+    if (at_address) {
+      found.at_address = decoded.front();
+    }
+    if (matching && (found.matching.empty() ||
+                     found.matching.back().address != decoded.front().address)) {
+      found.matching.push_back(std::move(decoded.front()));
+    }
+  }
+  return found;
+}
+
+std::optional<BoundStatement> LeaseSession::lookupStatement(const WriteOp& op) {
+  std::string name;
+  std::optional<StatementBuilder> builder;
+  if (const auto* queries = std::get_if<EitherQuery4>(&op.lookup)) {
+    builder = eitherStatement<Lease4>(queries->first, queries->second, name);
+  } else if (const auto* queries = std::get_if<EitherQuery6>(&op.lookup)) {
+    builder = eitherStatement<Lease6>(queries->first, queries->second, name);
+  } else {
+    return std::nullopt;
+  }
+  if (connection_->dialect() != Dialect::kPostgres) {
+    return BoundStatement{builder->text(), builder->params()};
+  }
+  // PostgreSQL would plan an inlined SELECT on every batch; a prepared one is planned once
+  // per connection. The name differs from the read sessions' protocol-level ones.
+  name = "leasehold_batch_" + name;
+  if (prepared_lookups_.insert(name).second) {
+    connection_->executeScript("PREPARE " + name + " AS " + builder->text());
+  }
+  BoundStatement statement{"EXECUTE " + name + "(", builder->params()};
+  for (size_t i = 0; i < statement.params.size(); ++i) {
+    statement.text += (i == 0 ? "$" : ", $") + std::to_string(i + 1);
+  }
+  statement.text += ")";
+  return statement;
+}
+
 std::vector<Lease4> LeaseSession::find(const LeaseQuery4& query) {
   return findLeases<Lease4>(query);
 }
 
 std::vector<Lease6> LeaseSession::find(const LeaseQuery6& query) {
   return findLeases<Lease6>(query);
+}
+
+std::vector<Lease4> LeaseSession::findEither(const LeaseQuery4& first, const LeaseQuery4& second) {
+  return findEitherLeases<Lease4>(first, second);
+}
+
+std::vector<Lease6> LeaseSession::findEither(const LeaseQuery6& first, const LeaseQuery6& second) {
+  return findEitherLeases<Lease6>(first, second);
+}
+
+EitherAndLease<Lease4> LeaseSession::findEitherAndGet(const LeaseQuery4& first,
+                                                      const LeaseQuery4& second,
+                                                      const IPv4Address& address) {
+  return findEitherAndGetLeases<Lease4>(first, second, address);
+}
+
+EitherAndLease<Lease6> LeaseSession::findEitherAndGet(const LeaseQuery6& first,
+                                                      const LeaseQuery6& second,
+                                                      const IPv6Address& address) {
+  return findEitherAndGetLeases<Lease6>(first, second, address);
 }
 
 template <typename LeaseT>

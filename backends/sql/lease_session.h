@@ -4,6 +4,10 @@
 #pragma once
 
 #include <memory>
+#include <set>
+#include <string>
+
+#include "backends/sql/lease_sql.h"
 
 #include "backends/sql/sql_connection.h"
 #include "backends/sql/sql_session.h"
@@ -26,6 +30,12 @@ class LeaseSession final : public SqlSession {
   std::optional<Lease6> get(const IPv6Address& address) override;
   std::vector<Lease4> find(const LeaseQuery4& query) override;
   std::vector<Lease6> find(const LeaseQuery6& query) override;
+  std::vector<Lease4> findEither(const LeaseQuery4& first, const LeaseQuery4& second) override;
+  std::vector<Lease6> findEither(const LeaseQuery6& first, const LeaseQuery6& second) override;
+  EitherAndLease<Lease4> findEitherAndGet(const LeaseQuery4& first, const LeaseQuery4& second,
+                                          const IPv4Address& address) override;
+  EitherAndLease<Lease6> findEitherAndGet(const LeaseQuery6& first, const LeaseQuery6& second,
+                                          const IPv6Address& address) override;
   std::vector<Lease4> findExpired4(UnixTime now, size_t limit) override;
   std::vector<Lease6> findExpired6(UnixTime now, size_t limit) override;
   std::vector<GapScan> scanGaps(bool v4, std::span<const GapRange> ranges,
@@ -53,6 +63,16 @@ class LeaseSession final : public SqlSession {
   std::optional<LeaseT> getLease(const typename LeaseTraits<LeaseT>::Address& address);
   template <typename LeaseT, typename Query>
   std::vector<LeaseT> findLeases(const Query& query);
+  template <typename LeaseT, typename Query>
+  std::vector<LeaseT> findEitherLeases(const Query& first, const Query& second);
+  // The findEither() SELECT, with `name` set to a name unique to its shape.
+  template <typename LeaseT, typename Query>
+  StatementBuilder eitherStatement(const Query& first, const Query& second, std::string& name);
+  template <typename LeaseT, typename Query>
+  EitherAndLease<LeaseT> findEitherAndGetLeases(const Query& first, const Query& second,
+                                                const typename LeaseTraits<LeaseT>::Address& address);
+  // The statement that runs `op.lookup` inside a batch, or nullopt when it has none.
+  std::optional<BoundStatement> lookupStatement(const WriteOp& op);
   template <typename LeaseT>
   std::vector<LeaseT> findExpiredLeases(UnixTime now, size_t limit);
   template <typename LeaseT>
@@ -61,6 +81,7 @@ class LeaseSession final : public SqlSession {
   std::unique_ptr<SqlConnection> connection_;
   uint64_t skipped_rows_ = 0;
   bool prepared_set_based_[2] = {false, false};  // PREPAREd on this connection, per family
+  std::set<std::string> prepared_lookups_;        // PREPAREd lookup statements (PostgreSQL)
 };
 
 }  // namespace leasehold::sql

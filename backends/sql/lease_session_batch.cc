@@ -262,10 +262,21 @@ void LeaseSession::commitSetBased(std::span<WriteOp* const> ops) {
   std::vector<SetBasedPart> parts;
   appendSetBased<Lease4>(ops, statements, parts);
   appendSetBased<Lease6>(ops, statements, parts);
+  // Lookups run after every write of the batch, so they see the rows it added.
+  std::vector<std::pair<WriteOp*, size_t>> lookups;  // op and the index of its statement
+  for (WriteOp* op : ops) {
+    if (auto lookup = lookupStatement(*op)) {
+      lookups.emplace_back(op, statements.size());
+      statements.push_back(std::move(*lookup));
+    }
+  }
 
   // A statement error cannot be pinned on one op of a set; the committer then retries the ops
   // one by one.
   const std::vector<BatchResult> results = connection_->executeBatch(statements);
+  for (const auto& [op, index] : lookups) {
+    op->lookup_rows = results.at(index).rows;
+  }
 
   std::set<std::pair<bool, std::string>> applied;  // (v4, address) of every write that applied
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -295,6 +306,9 @@ void LeaseSession::commitRowByRow(std::span<WriteOp* const> ops) {
     } else {
       appendWrite<Lease6>(*op, statements);
     }
+    if (auto lookup = lookupStatement(*op)) {
+      statements.push_back(std::move(*lookup));
+    }
   }
 
   std::vector<BatchResult> results;
@@ -315,6 +329,10 @@ void LeaseSession::commitRowByRow(std::span<WriteOp* const> ops) {
     WriteOp& op = *ops[i];
     op.outcome = results.at(first_statement[i]).changed > 0 ? WriteOutcome::kApplied
                                                             : missedOutcome(op);
+    // A lookup follows its op's write; it saw the batch's writes up to that op.
+    if (!std::holds_alternative<std::monostate>(op.lookup)) {
+      op.lookup_rows = results.at(first_statement[i] + 1).rows;
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "backends/sql/lease_sql.h"
 #include "backends/sql/sql_error.h"
 #include "backends/sql/sql_values.h"
 
@@ -61,6 +62,16 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
     return read([&](SqlSession& session) { return session.find(query); });
   }
 
+  StoreResult<std::vector<LeaseT>> findEither(const Query& first, const Query& second) override {
+    for (const Query* query : {&first, &second}) {
+      if (query->after || query->limit != 0) {
+        return makeUnexpected(StoreError{StoreError::Code::kInvalid,
+                                         "findEither takes queries without after or limit"});
+      }
+    }
+    return read([&](SqlSession& session) { return session.findEither(first, second); });
+  }
+
   StoreResult<std::vector<LeaseT>> findExpired(UnixTime now, size_t limit) override {
     if (limit == 0) {
       limit = SIZE_MAX;  // no limit; StatementBuilder::limit() caps it for the server
@@ -80,6 +91,50 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
 
   StoreResult<void> add(const LeaseT& lease) override {
     return write(WriteKind::kAdd, lease, nullptr);
+  }
+
+  StoreResult<EitherAndLease<LeaseT>> findEitherAndGet(const Query& first, const Query& second,
+                                                       const Address& address) override {
+    for (const Query* query : {&first, &second}) {
+      if (query->after || query->limit != 0) {
+        return makeUnexpected(StoreError{StoreError::Code::kInvalid,
+                                         "findEither takes queries without after or limit"});
+      }
+    }
+    return read(
+        [&](SqlSession& session) { return session.findEitherAndGet(first, second, address); });
+  }
+
+  StoreResult<std::vector<LeaseT>> addAndFindEither(const LeaseT& lease, const Query& first,
+                                                    const Query& second) override {
+    for (const Query* query : {&first, &second}) {
+      if (query->after || query->limit != 0) {
+        return makeUnexpected(StoreError{StoreError::Code::kInvalid,
+                                         "findEither takes queries without after or limit"});
+      }
+    }
+    std::vector<SqlRow> rows;
+    if (auto added = write(WriteKind::kAdd, lease, nullptr, std::pair{first, second}, &rows);
+        !added) {
+      return makeUnexpected(std::move(added).error());
+    }
+    std::vector<LeaseT> others;
+    for (const SqlRow& row : rows) {
+      try {
+        LeaseT found;
+        if constexpr (kV4) {
+          found = decodeLease4(row);
+        } else {
+          found = decodeLease6(row);
+        }
+        if (found.address != lease.address) {
+          others.push_back(std::move(found));
+        }
+      } catch (const SqlError&) {
+        bump(core_.counters.corrupt_rows);  // as find() does: one bad row hides no other
+      }
+    }
+    return others;
   }
 
   StoreResult<void> update(const LeaseT& lease, const LeaseT* expected) override {
@@ -157,7 +212,11 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
     return {StoreError::Code::kInternal, error.what()};
   }
 
-  StoreResult<void> write(WriteKind kind, const LeaseT& lease, const LeaseT* expected) {
+  // With `lookup`, the batch also runs that lookup after the write and `lookup_rows` receives
+  // its rows (only when the write applied).
+  StoreResult<void> write(WriteKind kind, const LeaseT& lease, const LeaseT* expected,
+                          std::optional<std::pair<Query, Query>> lookup = std::nullopt,
+                          std::vector<SqlRow>* lookup_rows = nullptr) {
     if (core_.readonly) {
       return readonlyError();
     }
@@ -176,11 +235,17 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
     if (expected != nullptr) {
       op.expected = *expected;
     }
+    if (lookup) {
+      op.lookup = std::move(*lookup);
+    }
     core_.committer->run(op);
 
     const std::string address = lease.address.toString();
     switch (op.outcome) {
       case WriteOutcome::kApplied:
+        if (lookup_rows != nullptr) {
+          *lookup_rows = std::move(op.lookup_rows);
+        }
         return {};
       case WriteOutcome::kConflict:
         return makeUnexpected(StoreError{

@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -30,14 +31,22 @@ enum class WriteOutcome {
   kFailed,    // the write itself failed; `error` says why
 };
 
+// Two lookups of one family whose matches are wanted together (LeaseTable::findEither).
+using EitherQuery4 = std::pair<LeaseQuery4, LeaseQuery4>;
+using EitherQuery6 = std::pair<LeaseQuery6, LeaseQuery6>;
+
 // One write waiting for, or done by, a group commit. For kRemove only lease's address is read.
 struct WriteOp {
   WriteKind kind = WriteKind::kAdd;
   std::variant<Lease4, Lease6> lease;
   std::optional<std::variant<Lease4, Lease6>> expected;  // compare-and-set when present
+  // kAdd only: a lookup that the batch runs after its writes, in the same transaction. Its
+  // rows (the table's columns, as find() selects them) land in `lookup_rows`.
+  std::variant<std::monostate, EitherQuery4, EitherQuery6> lookup;
 
   WriteOutcome outcome = WriteOutcome::kPending;
   StoreError error;  // meaningful when outcome is kFailed
+  std::vector<std::vector<std::optional<std::string>>> lookup_rows;
 
   bool isV4() const { return std::holds_alternative<Lease4>(lease); }
 };
@@ -70,6 +79,17 @@ class SqlSession {
   virtual std::optional<Lease6> get(const IPv6Address& address) = 0;
   virtual std::vector<Lease4> find(const LeaseQuery4& query) = 0;
   virtual std::vector<Lease6> find(const LeaseQuery6& query) = 0;
+  // The leases matching `first` or `second`, in one statement, ascending by address.
+  // REQUIRES: neither query sets `after` or `limit`.
+  virtual std::vector<Lease4> findEither(const LeaseQuery4& first, const LeaseQuery4& second) = 0;
+  virtual std::vector<Lease6> findEither(const LeaseQuery6& first, const LeaseQuery6& second) = 0;
+  // findEither() and get(address) in one statement.
+  virtual EitherAndLease<Lease4> findEitherAndGet(const LeaseQuery4& first,
+                                                  const LeaseQuery4& second,
+                                                  const IPv4Address& address) = 0;
+  virtual EitherAndLease<Lease6> findEitherAndGet(const LeaseQuery6& first,
+                                                  const LeaseQuery6& second,
+                                                  const IPv6Address& address) = 0;
   virtual std::vector<Lease4> findExpired4(UnixTime now, size_t limit) = 0;
   virtual std::vector<Lease6> findExpired6(UnixTime now, size_t limit) = 0;
 

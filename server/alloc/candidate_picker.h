@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <optional>
+#include <utility>
 
 #include "backends/lease_store.h"
 #include "server/alloc/pool_state.h"
@@ -35,15 +36,20 @@ enum class Verdict {
   kExclude,  // not for this client (reserved for another host): skip without probing
 };
 
-// Returns the first candidate `verify` accepts, or nullopt when the pool has none.
+// Returns the first candidate `verify` accepts, or nullopt when the pool has none. With
+// `first_slot`, that slot (taken from state.pickNext() by the caller) is the first candidate.
 // REQUIRES: `verify` does not call back into `state`.
 template <typename LeaseT, typename Address>
 std::optional<Address> pickFromPool(PoolState& state, LeaseTable<LeaseT>& table,
                                     const PoolGeometry<Address>& geometry,
-                                    const std::function<Verdict(const Address&)>& verify) {
+                                    const std::function<Verdict(const Address&)>& verify,
+                                    std::optional<SlotIndex> first_slot = std::nullopt) {
   for (int round = 0; round < 2; ++round) {
     for (int attempt = 0; attempt < kCandidatesPerRound; ++attempt) {
-      const auto slot = state.pickNext();
+      std::optional<SlotIndex> slot = std::exchange(first_slot, std::nullopt);
+      if (!slot) {
+        slot = state.pickNext();
+      }
       if (!slot) {
         break;
       }

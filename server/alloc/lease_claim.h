@@ -18,22 +18,27 @@ enum class ClaimOutcome {
 
 // Writes `desired` for its address. An existing lease is replaced only when `reusable(existing)`
 // returns true (it expired, was reclaimed, or belongs to the same client); then `replaced`
-// receives it. REQUIRES: `reusable` has no side effects, because it may run more than once.
+// receives it. Without `try_add_first` the first round skips add(), for a caller that has
+// just seen it conflict. REQUIRES: `reusable` has no side effects, because it may run more
+// than once.
 template <typename LeaseT, typename Reusable>
 ClaimOutcome claimLease(LeaseTable<LeaseT>& table, const LeaseT& desired, Reusable reusable,
-                        std::optional<LeaseT>& replaced, std::optional<StoreError>& error) {
+                        std::optional<LeaseT>& replaced, std::optional<StoreError>& error,
+                        bool try_add_first = true) {
   // A few rounds are enough: each retry means another writer changed this very address
   // between our read and our write, and then it usually holds it.
   constexpr int kMaxRounds = 4;
   replaced.reset();
   for (int round = 0; round < kMaxRounds; ++round) {
-    auto added = table.add(desired);
-    if (added) {
-      return ClaimOutcome::kClaimed;
-    }
-    if (added.error().code != StoreError::Code::kConflict) {
-      error = added.error();
-      return ClaimOutcome::kStoreFailed;
+    if (round > 0 || try_add_first) {
+      auto added = table.add(desired);
+      if (added) {
+        return ClaimOutcome::kClaimed;
+      }
+      if (added.error().code != StoreError::Code::kConflict) {
+        error = added.error();
+        return ClaimOutcome::kStoreFailed;
+      }
     }
 
     auto existing = table.get(desired.address);

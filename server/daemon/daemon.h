@@ -44,10 +44,15 @@
 namespace leasehold::daemon {
 
 // Worker threads for a configuration: the configured thread pool size, or one per CPU. A SQL
-// store blocks each worker for a commit round trip, so SQL stores get 8 workers per
-// thread-pool slot (16 to 64); their commits are batched together (group commit), which is
+// store blocks each worker for a commit round trip, so SQL stores get 32 workers per
+// thread-pool slot (16 to 256); their commits are batched together (group commit), which is
 // where the throughput comes from.
 size_t workerCount(const config::DhcpCommon& config);
+
+// Datagrams a worker reads per wake-up: 8 with memfile, 1 with a SQL store. A SQL worker
+// blocks for a commit while processing a REQUEST, and the datagrams read with it would wait
+// behind that commit while other workers sit idle.
+size_t receiveBatch(const config::DhcpCommon& config);
 
 // Whether two lease-database settings open the same store.
 bool sameDatabase(const DatabaseConfig& a, const DatabaseConfig& b);
@@ -598,7 +603,8 @@ class Daemon {
                  io.error());
       return;
     }
-    service_->start(std::move(*io), std::move(addresses), workerCount(*config_));
+    service_->start(std::move(*io), std::move(addresses), workerCount(*config_),
+                    receiveBatch(*config_));
   }
 
   void waitForSignal() {

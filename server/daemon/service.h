@@ -39,10 +39,13 @@ class Service {
 
   Engine& engine() { return engine_; }
 
-  // Starts `workers` threads serving `io`. REQUIRES: setRuntime() was called once.
-  void start(std::unique_ptr<Io> io, Addresses addresses, size_t workers) {
+  // Starts `workers` threads serving `io`, each reading up to `receive_batch` datagrams per
+  // wake-up. REQUIRES: setRuntime() was called once.
+  void start(std::unique_ptr<Io> io, Addresses addresses, size_t workers,
+             size_t receive_batch = kReceiveBatch) {
     io_ = std::move(io);
     addresses_ = std::move(addresses);
+    receive_batch_ = std::max<size_t>(receive_batch, 1);
     stopping_ = false;
     for (size_t i = 0; i < std::max<size_t>(workers, 1); ++i) {
       workers_.emplace_back([this] { workerLoop(); });
@@ -80,12 +83,13 @@ class Service {
   bool enabled() const { return enabled_.load(); }
 
  private:
-  // Datagrams read per wake-up: fewer system calls under load at little latency cost.
+  // Datagrams read per wake-up by default: fewer system calls under load at little latency
+  // cost, as long as processing one does not block.
   static constexpr size_t kReceiveBatch = 8;
   static constexpr std::chrono::milliseconds kReceiveTimeout{500};
 
   void workerLoop() {
-    std::vector<Received> batch(kReceiveBatch);
+    std::vector<Received> batch(receive_batch_);
     std::shared_ptr<Runtime> runtime;
     uint64_t seen_version = 0;
     while (!stopping_.load(std::memory_order_relaxed)) {
@@ -148,6 +152,7 @@ class Service {
   Engine engine_;
   std::unique_ptr<Io> io_;
   Addresses addresses_;
+  size_t receive_batch_ = kReceiveBatch;
   std::vector<std::thread> workers_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> enabled_{true};

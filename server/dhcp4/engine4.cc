@@ -30,7 +30,7 @@ std::optional<Reply4> Exchange4::discover(DropReason& drop) {
     drop = noSubnetReason();
     return std::nullopt;
   }
-  if (!findClientLease()) {
+  if (!findClientLeaseAndCandidate()) {
     drop = DropReason::kStoreFailed;
     return std::nullopt;
   }
@@ -77,38 +77,27 @@ std::optional<Reply4> Exchange4::request(DropReason& drop) {
     drop = noSubnetReason();
     return std::nullopt;
   }
-  if (!findClientLease()) {
-    drop = DropReason::kStoreFailed;
-    return std::nullopt;
-  }
 
-  if (init_reboot) {
-    // A client rebooting with an address we never gave it: only an authoritative server
-    // answers (with a NAK); others stay silent (RFC 2131 4.3.2).
-    const bool known = client_lease_ && client_lease_->address == *wanted;
-    if (!known && !subnet_->subnet->authoritative) {
-      drop = DropReason::kUnknownClient;
-      return std::nullopt;
+  // SELECTING: the client asks for the address it was offered. When that address is allowed
+  // whatever the client holds, and free, one store call claims it and returns the client's
+  // other leases, so no lookup precedes the write.
+  std::optional<Commit> commit;
+  bool known_taken = false;
+  const bool selecting = server_id && requested && query_.ciaddr.isZero();
+  if (SubnetState4* subnet = candidateContaining(*wanted);
+      selecting && subnet != nullptr && !reservedForOther(*wanted, *subnet) &&
+      (reservedHere(*wanted) || inPermittedPool(*wanted, *subnet))) {
+    commit = claimSelected(*wanted, *subnet);
+    known_taken = !commit.has_value();
+  }
+  if (!commit) {
+    commit = requestByLookup(*wanted, init_reboot, known_taken, drop);
+    if (!commit) {
+      return std::nullopt;  // dropped, with `drop` set
     }
   }
 
-  // The address must be on the client's network, in a pool its classes may use or reserved
-  // for it, and not reserved for someone else.
-  SubnetState4* subnet = candidateContaining(*wanted);
-  const bool reserved_here =
-      reservation_ != nullptr && reservation_->ip_address && *reservation_->ip_address == *wanted;
-  const bool own_lease = client_lease_ && client_lease_->address == *wanted;
-  const bool allowed = subnet != nullptr && !reservedForOther(*wanted, *subnet) &&
-                       (reserved_here || inPermittedPool(*wanted, *subnet) ||
-                        (own_lease && subnet->subnet->reservations_out_of_pool));
-  // A client holding a lease on an address it is no longer entitled to (its reservation
-  // moved, the pool shrank) gets a NAK and starts over.
-  if (!allowed) {
-    return makeNak(drop);
-  }
-
-  lease_subnet_ = subnet;
-  switch (commitLease(*wanted)) {
+  switch (*commit) {
     case Commit::kStoreFailed:
       drop = DropReason::kStoreFailed;
       return std::nullopt;
@@ -124,6 +113,45 @@ std::optional<Reply4> Exchange4::request(DropReason& drop) {
   addConfiguredOptions(reply);
   setDestination(reply, MessageType4::kAck);
   return reply;
+}
+
+bool Exchange4::reservedHere(IPv4Address address) const {
+  return reservation_ != nullptr && reservation_->ip_address &&
+         *reservation_->ip_address == address;
+}
+
+std::optional<Exchange4::Commit> Exchange4::requestByLookup(IPv4Address wanted,
+                                                            bool init_reboot, bool known_taken,
+                                                            DropReason& drop) {
+  if (!findClientLease()) {
+    return Commit::kStoreFailed;
+  }
+
+  if (init_reboot) {
+    // A client rebooting with an address we never gave it: only an authoritative server
+    // answers (with a NAK); others stay silent (RFC 2131 4.3.2).
+    const bool known = client_lease_ && client_lease_->address == wanted;
+    if (!known && !subnet_->subnet->authoritative) {
+      drop = DropReason::kUnknownClient;
+      return std::nullopt;
+    }
+  }
+
+  // The address must be on the client's network, in a pool its classes may use or reserved
+  // for it, and not reserved for someone else.
+  SubnetState4* subnet = candidateContaining(wanted);
+  const bool own_lease = client_lease_ && client_lease_->address == wanted;
+  const bool allowed = subnet != nullptr && !reservedForOther(wanted, *subnet) &&
+                       (reservedHere(wanted) || inPermittedPool(wanted, *subnet) ||
+                        (own_lease && subnet->subnet->reservations_out_of_pool));
+  // A client holding a lease on an address it is no longer entitled to (its reservation
+  // moved, the pool shrank) gets a NAK and starts over.
+  if (!allowed) {
+    return Commit::kTaken;
+  }
+
+  lease_subnet_ = subnet;
+  return commitLease(wanted, known_taken);
 }
 
 void Exchange4::release(DropReason& drop) {

@@ -42,6 +42,11 @@ class Exchange4 {
   void findReservation();
   // Loads the client's existing lease within the candidate subnets, if any.
   bool findClientLease();
+  // The lookups of the client's leases: by client identifier (when it has one and the subnet
+  // matches on it) and by hardware address. False when the client has neither.
+  bool clientLeaseQueries(LeaseQuery4& client_id_query, LeaseQuery4& hwaddr_query) const;
+  // Sets client_lease_ to the client's lease among `leases`, if any.
+  void pickClientLease(const std::vector<Lease4>& leases);
   bool belongsToClient(const Lease4& lease) const;
   bool subnetAdmitsClient(const SubnetState4& subnet) const;
   const config::Reservation4* reservationOwning(IPv4Address address,
@@ -55,10 +60,31 @@ class Exchange4 {
   std::optional<IPv4Address> chooseOfferAddress();
   std::optional<IPv4Address> pickFromPools();
   bool usableForClient(IPv4Address address, const SubnetState4& subnet, bool from_pool);
+  // Whether the stored lease `current` (nullopt: none) leaves its address free for this client.
+  bool leaseUsable(const std::optional<Lease4>& current) const;
+  // DISCOVER on a shared store: takes the first pool candidate and looks it up together with
+  // the client's leases, in one store call. Falls back to findClientLease() without one.
+  bool findClientLeaseAndCandidate();
   bool inPermittedPool(IPv4Address address, const SubnetState4& subnet) const;
   // Writes the lease for `address`; the outcome decides between ACK, NAK and dropping.
   enum class Commit { kAcked, kTaken, kStoreFailed };
-  Commit commitLease(IPv4Address address);
+  // With `known_taken`, the address is known to have a lease already, so the claim starts by
+  // reading it instead of trying to add.
+  Commit commitLease(IPv4Address address, bool known_taken = false);
+  // Claims `address` for a client in the SELECTING state with one store call, which also
+  // returns the client's other leases: no lookup before the write. nullopt when the address
+  // already has a lease (the caller then takes the general path).
+  std::optional<Commit> claimSelected(IPv4Address address, SubnetState4& subnet);
+  // The general REQUEST path: looks the client's lease up, checks that `wanted` may be
+  // leased to it (kTaken, for a NAK, when not) and commits. nullopt when the request is
+  // dropped, with `drop` set.
+  std::optional<Commit> requestByLookup(IPv4Address wanted, bool init_reboot, bool known_taken,
+                                        DropReason& drop);
+  // True when the client's reservation names `address`.
+  bool reservedHere(IPv4Address address) const;
+  // Statistics, pool state and the client's old lease after `desired` was claimed.
+  void recordClaim(SubnetState4& subnet, const Lease4& desired,
+                   const std::optional<Lease4>& replaced);
   Lease4 makeLease(IPv4Address address, const SubnetState4& subnet) const;
   std::string clientHostname() const;
   void markPoolSlot(const SubnetState4& subnet, IPv4Address address, bool used) const;
@@ -91,6 +117,15 @@ class Exchange4 {
   std::optional<Lease4> client_lease_;
   SubnetState4* lease_subnet_ = nullptr;  // subnet of the lease being offered or committed
   std::optional<Lease4> committed_;
+  // The first pool candidate of a DISCOVER on a shared store, with the lease stored at it.
+  struct Prefetched {
+    const SubnetState4* subnet = nullptr;
+    size_t pool = 0;
+    alloc::SlotIndex slot = 0;
+    IPv4Address address;
+    std::optional<Lease4> lease;
+  };
+  std::optional<Prefetched> prefetched_;
 };
 
 }  // namespace leasehold::dhcp4

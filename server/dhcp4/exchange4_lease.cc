@@ -69,23 +69,64 @@ void Exchange4::markPoolSlot(const SubnetState4& subnet, IPv4Address address, bo
   }
 }
 
+bool Exchange4::leaseUsable(const std::optional<Lease4>& current) const {
+  if (!current) {
+    return true;
+  }
+  return belongsToClient(*current) || current->expired(engine_.clock_.now()) ||
+         isReclaimedState(current->state);
+}
+
 bool Exchange4::usableForClient(IPv4Address address, const SubnetState4& subnet, bool from_pool) {
   auto current = engine_.store_.leases4().get(address);
   if (!current) {
     return false;  // the store is failing: do not offer what cannot be checked
   }
-  if (!current->has_value()) {
-    return true;
-  }
-  const Lease4& lease = **current;
-  if (belongsToClient(lease) || lease.expired(engine_.clock_.now()) ||
-      isReclaimedState(lease.state)) {
+  if (leaseUsable(*current)) {
     return true;
   }
   if (from_pool) {
     markPoolSlot(subnet, address, true);  // the cache was stale
   }
   return false;
+}
+
+bool Exchange4::findClientLeaseAndCandidate() {
+  LeaseQuery4 client_id_query;
+  LeaseQuery4 hwaddr_query;
+  if (!runtime_.sharedStore() || !clientLeaseQueries(client_id_query, hwaddr_query)) {
+    return findClientLease();
+  }
+
+  // The first pool candidate pickFromPools() would try: the first pool the client's classes
+  // admit, in the first candidate subnet. Its slot is taken from the cursor now and handed
+  // to pickFromPools(); a DISCOVER that offers something else leaves it free.
+  for (SubnetState4* subnet : candidates_) {
+    const auto& pools = subnet->subnet->pools;
+    for (size_t p = 0; p < pools.size() && !prefetched_; ++p) {
+      if (!classes_.admits(pools[p].client_classes)) {
+        continue;
+      }
+      const auto slot = subnet->pools[p]->pickNext();
+      if (!slot) {
+        break;
+      }
+      prefetched_ = Prefetched{subnet, p, *slot, addressOf(pools[p], *slot), std::nullopt};
+    }
+    break;
+  }
+  if (!prefetched_) {
+    return findClientLease();
+  }
+
+  auto found = engine_.store_.leases4().findEitherAndGet(client_id_query, hwaddr_query,
+                                                          prefetched_->address);
+  if (!found) {
+    return false;
+  }
+  pickClientLease(found->matching);
+  prefetched_->lease = std::move(found->at_address);
+  return true;
 }
 
 std::optional<IPv4Address> Exchange4::chooseOfferAddress() {
@@ -139,6 +180,9 @@ std::optional<IPv4Address> Exchange4::pickFromPools() {
           pool.first, pool.last, 0,
           [&pool](alloc::SlotIndex slot) { return addressOf(pool, slot); },
           [&pool](const IPv4Address& address) { return slotOf(pool, address); }};
+      // The candidate prefetched with the client lookup comes first, already looked up.
+      const bool has_prefetched =
+          prefetched_ && prefetched_->subnet == subnet && prefetched_->pool == p;
       const auto picked = alloc::pickFromPool<Lease4, IPv4Address>(
           *subnet->pools[p], engine_.store_.leases4(), geometry,
           [&](const IPv4Address& candidate) {
@@ -150,12 +194,15 @@ std::optional<IPv4Address> Exchange4::pickFromPools() {
             // state misses the other nodes' leases: offering unchecked candidates made a node
             // whose cursor ran into another node's addresses NAK most REQUESTs. Right after a
             // reconfiguration it may miss what the previous runtime committed late.
-            const bool check = runtime_.sharedStore() || runtime_.verifiesPoolCandidates();
-            if (check && !usableForClient(candidate, *subnet, false)) {
-              return alloc::Verdict::kTaken;
+            if (!runtime_.sharedStore() && !runtime_.verifiesPoolCandidates()) {
+              return alloc::Verdict::kUse;
             }
-            return alloc::Verdict::kUse;
-          });
+            const bool usable = has_prefetched && candidate == prefetched_->address
+                                    ? leaseUsable(prefetched_->lease)
+                                    : usableForClient(candidate, *subnet, false);
+            return usable ? alloc::Verdict::kUse : alloc::Verdict::kTaken;
+          },
+          has_prefetched ? std::optional<alloc::SlotIndex>(prefetched_->slot) : std::nullopt);
       if (picked) {
         lease_subnet_ = subnet;
         return picked;
@@ -243,7 +290,7 @@ Lease4 Exchange4::makeLease(IPv4Address address, const SubnetState4& subnet) con
   return lease;
 }
 
-Exchange4::Commit Exchange4::commitLease(IPv4Address address) {
+Exchange4::Commit Exchange4::commitLease(IPv4Address address, bool known_taken) {
   SubnetState4* subnet = lease_subnet_ != nullptr ? lease_subnet_ : candidateContaining(address);
   lease_subnet_ = subnet;
   const Lease4 desired = makeLease(address, *subnet);
@@ -254,8 +301,8 @@ Exchange4::Commit Exchange4::commitLease(IPv4Address address) {
 
   std::optional<Lease4> replaced;
   std::optional<StoreError> error;
-  const auto outcome =
-      alloc::claimLease(engine_.store_.leases4(), desired, reusable, replaced, error);
+  const auto outcome = alloc::claimLease(engine_.store_.leases4(), desired, reusable, replaced,
+                                         error, /*try_add_first=*/!known_taken);
   if (outcome == alloc::ClaimOutcome::kStoreFailed) {
     return Commit::kStoreFailed;
   }
@@ -263,7 +310,36 @@ Exchange4::Commit Exchange4::commitLease(IPv4Address address) {
     markTakenElsewhere(*subnet, address);
     return Commit::kTaken;
   }
-  markPoolSlot(*subnet, address, true);
+  recordClaim(*subnet, desired, replaced);
+  return Commit::kAcked;
+}
+
+std::optional<Exchange4::Commit> Exchange4::claimSelected(IPv4Address address,
+                                                         SubnetState4& subnet) {
+  lease_subnet_ = &subnet;
+  LeaseQuery4 client_id_query;
+  LeaseQuery4 hwaddr_query;
+  if (!clientLeaseQueries(client_id_query, hwaddr_query)) {
+    return commitLease(address);  // a client with no identity has no lease to look up
+  }
+  const Lease4 desired = makeLease(address, subnet);
+  auto others =
+      engine_.store_.leases4().addAndFindEither(desired, client_id_query, hwaddr_query);
+  if (!others) {
+    if (others.error().code == StoreError::Code::kConflict) {
+      return std::nullopt;
+    }
+    return Commit::kStoreFailed;
+  }
+  pickClientLease(*others);
+  recordClaim(subnet, desired, std::nullopt);
+  return Commit::kAcked;
+}
+
+void Exchange4::recordClaim(SubnetState4& subnet, const Lease4& desired,
+                            const std::optional<Lease4>& replaced) {
+  const IPv4Address address = desired.address;
+  markPoolSlot(subnet, address, true);
   committed_ = desired;
 
   // Statistics: a lease that was not counted as assigned before becomes assigned; an expired
@@ -286,17 +362,16 @@ Exchange4::Commit Exchange4::commitLease(IPv4Address address) {
         old_subnet->stats.reclaimed_declined_addresses->add(1);
       }
     }
-    subnet->stats.assigned_addresses->add(1);
+    subnet.stats.assigned_addresses->add(1);
   } else if (!was_assigned) {
-    subnet->stats.assigned_addresses->add(1);
+    subnet.stats.assigned_addresses->add(1);
   }
   if (!renewal) {
     stats.cumulative_assigned_addresses->add(1);
-    subnet->stats.cumulative_assigned_addresses->add(1);
+    subnet.stats.cumulative_assigned_addresses->add(1);
   }
 
   removeOldLease(address);
-  return Commit::kAcked;
 }
 
 void Exchange4::removeOldLease(IPv4Address kept) {

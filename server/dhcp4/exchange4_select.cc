@@ -230,12 +230,40 @@ SubnetState4* Exchange4::candidateContaining(IPv4Address address) const {
   return nullptr;
 }
 
-bool Exchange4::findClientLease() {
-  auto pick = [&](const std::vector<Lease4>& leases) -> bool {
-    // Prefer a lease in the selected subnet, then in its shared-network siblings.
+bool Exchange4::clientLeaseQueries(LeaseQuery4& client_id_query,
+                                   LeaseQuery4& hwaddr_query) const {
+  const std::optional<SubnetId> only_subnet =
+      candidates_.size() == 1 ? std::optional<SubnetId>(subnet_->subnet->id) : std::nullopt;
+  const bool by_client_id = !client_id_.empty() && subnet_->subnet->match_client_id;
+  const bool by_hwaddr = !hwaddr_.bytes.empty();
+  client_id_query = {};
+  hwaddr_query = {};
+  if (by_client_id) {
+    client_id_query.client_id = client_id_;
+    client_id_query.subnet_id = only_subnet;
+  }
+  if (by_hwaddr) {
+    hwaddr_query.hwaddr = hwaddr_;
+    hwaddr_query.subnet_id = only_subnet;
+  }
+  // A client with one identity looks it up twice over, which findEither() answers once.
+  if (!by_client_id) {
+    client_id_query = hwaddr_query;
+  } else if (!by_hwaddr) {
+    hwaddr_query = client_id_query;
+  }
+  return by_client_id || by_hwaddr;
+}
+
+void Exchange4::pickClientLease(const std::vector<Lease4>& leases) {
+  // A lease found by client identifier wins over one found by hardware address. Within each,
+  // a lease in the selected subnet wins over one in its shared-network siblings.
+  const bool by_client_id = !client_id_.empty() && subnet_->subnet->match_client_id;
+  auto pick = [&](auto found_by) -> bool {
     for (SubnetState4* candidate : candidates_) {
       for (const Lease4& lease : leases) {
-        if (lease.subnet_id == candidate->subnet->id && belongsToClient(lease)) {
+        if (found_by(lease) && lease.subnet_id == candidate->subnet->id &&
+            belongsToClient(lease)) {
           client_lease_ = lease;
           return true;
         }
@@ -243,31 +271,26 @@ bool Exchange4::findClientLease() {
     }
     return false;
   };
-
-  const std::optional<SubnetId> only_subnet =
-      candidates_.size() == 1 ? std::optional<SubnetId>(subnet_->subnet->id) : std::nullopt;
-  if (!client_id_.empty() && subnet_->subnet->match_client_id) {
-    LeaseQuery4 query;
-    query.client_id = client_id_;
-    query.subnet_id = only_subnet;
-    auto leases = engine_.store_.leases4().find(query);
-    if (!leases) {
-      return false;
-    }
-    if (pick(*leases)) {
-      return true;
-    }
+  if (by_client_id && pick([&](const Lease4& lease) { return lease.client_id == client_id_; })) {
+    return;
   }
   if (!hwaddr_.bytes.empty()) {
-    LeaseQuery4 query;
-    query.hwaddr = hwaddr_;
-    query.subnet_id = only_subnet;
-    auto leases = engine_.store_.leases4().find(query);
-    if (!leases) {
-      return false;
-    }
-    pick(*leases);
+    pick([&](const Lease4& lease) { return lease.hwaddr == hwaddr_; });
   }
+}
+
+bool Exchange4::findClientLease() {
+  LeaseQuery4 client_id_query;
+  LeaseQuery4 hwaddr_query;
+  if (!clientLeaseQueries(client_id_query, hwaddr_query)) {
+    return true;
+  }
+  // Both identities in one lookup: one database round trip per message on SQL stores.
+  auto leases = engine_.store_.leases4().findEither(client_id_query, hwaddr_query);
+  if (!leases) {
+    return false;
+  }
+  pickClientLease(*leases);
   return true;
 }
 

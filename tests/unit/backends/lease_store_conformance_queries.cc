@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <iterator>
+#include <span>
 
 #include "tests/unit/backends/lease_store_conformance.h"
 #include "tests/unit/backends/lease_store_test_vocabulary.h"
@@ -239,6 +241,132 @@ TEST_P(LeaseStoreConformanceTest, FindLease6CriteriaCombinations) {
   const auto leases = overlappingLeases6();
   addAll(store().leases6(), leases);
   expectEveryCriteriaCombinationMatches(store().leases6(), leases, 7);
+}
+
+// Checks findEither() for pairs of queries drawn from the samples against the brute-force
+// union of both queries' matches.
+template <typename LeaseT>
+void expectEitherMatchesUnion(LeaseTable<LeaseT>& table, const std::vector<LeaseT>& leases,
+                              std::span<const unsigned> masks) {
+  const size_t samples[] = {0, 7, 13, 22, 29};
+  for (const unsigned first_mask : masks) {
+    for (const unsigned second_mask : masks) {
+      for (const size_t first_sample : samples) {
+        const size_t second_sample = samples[(first_sample + second_mask) % std::size(samples)];
+        const auto first = queryFromSample(leases[first_sample], first_mask);
+        const auto second = queryFromSample(leases[second_sample], second_mask);
+        std::vector<LeaseT> expected;
+        for (const LeaseT& lease : leases) {
+          if (matches(lease, first) || matches(lease, second)) {
+            expected.push_back(lease);
+          }
+        }
+        const auto found = table.findEither(first, second);
+        ASSERT_TRUE(succeeded(found));
+        EXPECT_EQ(*found, expected) << "masks " << first_mask << " and " << second_mask
+                                    << " from leases " << first_sample << " and "
+                                    << second_sample;
+      }
+    }
+  }
+}
+
+TEST_P(LeaseStoreConformanceTest, FindEitherLease4ReturnsUnionOnce) {
+  const auto leases = overlappingLeases4();
+  addAll(store().leases4(), leases);
+  // hwaddr, client identifier, each with the subnet, hostname with state.
+  const unsigned masks[] = {1, 2, 1 | 8, 2 | 8, 4 | 16};
+  expectEitherMatchesUnion(store().leases4(), leases, masks);
+}
+
+TEST_P(LeaseStoreConformanceTest, FindEitherLease6ReturnsUnionOnce) {
+  const auto leases = overlappingLeases6();
+  addAll(store().leases6(), leases);
+  // duid, duid with iaid and type, hwaddr with the subnet, hostname with state.
+  const unsigned masks[] = {1, 1 | 2 | 4, 8 | 32, 16 | 64};
+  expectEitherMatchesUnion(store().leases6(), leases, masks);
+}
+
+TEST_P(LeaseStoreConformanceTest, AddAndFindEitherReturnsClientsOtherLeases) {
+  auto& table = store().leases4();
+  auto by_client_id = Family<Lease4>::lease(1, 1);
+  auto by_hwaddr = Family<Lease4>::lease(2, 1);
+  by_hwaddr.client_id.clear();
+  auto stranger = Family<Lease4>::lease(3, 1);
+  stranger.client_id = {0x01, 0xee};
+  stranger.hwaddr = HwAddr{1, {0x02, 0xee, 0xee, 0xee, 0xee, 0xee}};
+  ASSERT_TRUE(succeeded(table.add(by_client_id)));
+  ASSERT_TRUE(succeeded(table.add(by_hwaddr)));
+  ASSERT_TRUE(succeeded(table.add(stranger)));
+
+  auto claimed = Family<Lease4>::lease(4, 1);
+  claimed.client_id = by_client_id.client_id;
+  claimed.hwaddr = by_hwaddr.hwaddr;
+  LeaseQuery4 client_id_query;
+  client_id_query.client_id = claimed.client_id;
+  client_id_query.subnet_id = 1;
+  LeaseQuery4 hwaddr_query;
+  hwaddr_query.hwaddr = claimed.hwaddr;
+  hwaddr_query.subnet_id = 1;
+  const auto others = table.addAndFindEither(claimed, client_id_query, hwaddr_query);
+  ASSERT_TRUE(succeeded(others));
+  EXPECT_EQ(*others, (std::vector{by_client_id, by_hwaddr}));
+  EXPECT_EQ(storedLease(table, claimed.address), claimed);
+}
+
+TEST_P(LeaseStoreConformanceTest, AddAndFindEitherOverExistingLeaseConflicts) {
+  auto& table = store().leases4();
+  const auto existing = Family<Lease4>::lease(1, 1);
+  ASSERT_TRUE(succeeded(table.add(existing)));
+  auto other = Family<Lease4>::lease(1, 1);
+  other.client_id = {0x01, 0xee};
+  LeaseQuery4 query;
+  query.client_id = other.client_id;
+  EXPECT_TRUE(failedWith(table.addAndFindEither(other, query, query), Code::kConflict));
+  EXPECT_EQ(storedLease(table, existing.address), existing);
+}
+
+TEST_P(LeaseStoreConformanceTest, FindEitherAndGetSplitsRows) {
+  auto& table = store().leases4();
+  const auto client = Family<Lease4>::lease(1, 1);
+  auto at_address = Family<Lease4>::lease(2, 1);
+  at_address.client_id = {0x01, 0xee};
+  at_address.hwaddr = HwAddr{1, {0x02, 0xee, 0xee, 0xee, 0xee, 0xee}};
+  ASSERT_TRUE(succeeded(table.add(client)));
+  ASSERT_TRUE(succeeded(table.add(at_address)));
+  ASSERT_TRUE(succeeded(table.add(Family<Lease4>::lease(3, 1))));
+  LeaseQuery4 client_id_query;
+  client_id_query.client_id = client.client_id;
+  LeaseQuery4 hwaddr_query;
+  hwaddr_query.hwaddr = client.hwaddr;
+
+  const auto found = table.findEitherAndGet(client_id_query, hwaddr_query, at_address.address);
+  ASSERT_TRUE(succeeded(found));
+  EXPECT_EQ(found->matching, std::vector{client});
+  EXPECT_EQ(found->at_address, at_address);
+
+  // The client's own lease at the address is in both parts; a free address is in neither.
+  const auto own = table.findEitherAndGet(client_id_query, hwaddr_query, client.address);
+  ASSERT_TRUE(succeeded(own));
+  EXPECT_EQ(own->matching, std::vector{client});
+  EXPECT_EQ(own->at_address, client);
+  const auto free = table.findEitherAndGet(client_id_query, hwaddr_query,
+                                           Family<Lease4>::lease(9, 1).address);
+  ASSERT_TRUE(succeeded(free));
+  EXPECT_EQ(free->matching, std::vector{client});
+  EXPECT_EQ(free->at_address, std::nullopt);
+}
+
+TEST_P(LeaseStoreConformanceTest, FindEitherRejectsPaging) {
+  auto& table = store().leases4();
+  ASSERT_TRUE(succeeded(table.add(Family<Lease4>::lease(1))));
+  LeaseQuery4 plain;
+  LeaseQuery4 limited;
+  limited.limit = 1;
+  LeaseQuery4 paged;
+  paged.after = Family<Lease4>::lease(1).address;
+  EXPECT_TRUE(failedWith(table.findEither(plain, limited), Code::kInvalid));
+  EXPECT_TRUE(failedWith(table.findEither(paged, plain), Code::kInvalid));
 }
 
 TEST_P(LeaseStoreConformanceTest, FindWithAbsentValueReturnsNothing) {

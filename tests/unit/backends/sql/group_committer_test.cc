@@ -85,6 +85,16 @@ class FakeSession final : public SqlSession {
   std::optional<Lease6> get(const IPv6Address&) override { return std::nullopt; }
   std::vector<Lease4> find(const LeaseQuery4&) override { return {}; }
   std::vector<Lease6> find(const LeaseQuery6&) override { return {}; }
+  std::vector<Lease4> findEither(const LeaseQuery4&, const LeaseQuery4&) override { return {}; }
+  std::vector<Lease6> findEither(const LeaseQuery6&, const LeaseQuery6&) override { return {}; }
+  EitherAndLease<Lease4> findEitherAndGet(const LeaseQuery4&, const LeaseQuery4&,
+                                          const IPv4Address&) override {
+    return {};
+  }
+  EitherAndLease<Lease6> findEitherAndGet(const LeaseQuery6&, const LeaseQuery6&,
+                                          const IPv6Address&) override {
+    return {};
+  }
   std::vector<Lease4> findExpired4(UnixTime, size_t) override { return {}; }
   std::vector<Lease6> findExpired6(UnixTime, size_t) override { return {}; }
   std::vector<GapScan> scanGaps(bool, std::span<const GapRange>, unsigned __int128,
