@@ -89,12 +89,14 @@ std::optional<Reply6> Exchange6::request(DropReason& drop) {
   if (!selectSubnet()) {
     return answerWithoutSubnet(MessageType6::kReply, drop);
   }
-  if (!loadClientLeases()) {
+  Reply6 reply = makeReply(MessageType6::kReply);
+  bool leases_loaded = false;
+  const std::optional<bool> claimed = claimRequested(reply.packet, leases_loaded);
+  if (claimed == false || (!claimed && !leases_loaded && !loadClientLeases())) {
     drop = DropReason::kStoreFailed;
     return std::nullopt;
   }
-  Reply6 reply = makeReply(MessageType6::kReply);
-  if (!answerIas(reply.packet, IaMode::kAssign)) {
+  if (!claimed && !answerIas(reply.packet, IaMode::kAssign)) {
     drop = DropReason::kStoreFailed;
     return std::nullopt;
   }

@@ -79,6 +79,23 @@ class Exchange6 {
   Commit commit(const Lease6& desired, const std::optional<Lease6>& known, SubnetState6& subnet);
   void countAssigned(const Lease6& lease, const std::optional<Lease6>& replaced,
                      SubnetState6& subnet);
+  // Keeps the pool state and statistics in step with a lease just written for `desired`.
+  void recordClaim(const Lease6& desired, const std::optional<Lease6>& replaced,
+                   SubnetState6& subnet);
+  // Appends the IA answer for `granted` (not empty) and `zeroed`, and takes the reply's
+  // options from the subnet of the first granted lease.
+  void writeGranted(packet::Pkt6& reply, uint16_t code, uint32_t iaid,
+                    const std::vector<Lease6>& granted, const std::vector<IPv6Address>& zeroed,
+                    uint8_t zeroed_length);
+  // A REQUEST with one IA asking for one address or prefix: claims it and looks the client's
+  // leases up in one store call (LeaseTable::addAndFindEither), and answers the IA. Returns
+  // nullopt when the general path must run instead (the address is taken, the request has
+  // another shape, or the client holds another lease for the IA that it would keep); then
+  // client_leases_ may already be loaded (`leases_loaded`). False when the store failed.
+  std::optional<bool> claimRequested(packet::Pkt6& reply, bool& leases_loaded);
+  // Keeps the leases in `leases` that lie in a candidate subnet as client_leases_.
+  void keepClientLeases(std::vector<Lease6>& leases);
+  LeaseQuery6 clientLeaseQuery() const;
 
   // Runs `act` on each lease the client lists in its IA_NA options (and IA_PD options with
   // `prefixes`) and holds, and answers each IA with Success (`done`) when `act` returned true

@@ -315,11 +315,106 @@ Exchange6::Commit Exchange6::commit(const Lease6& desired, const std::optional<L
       return Commit::kTaken;
     }
   }
+  recordClaim(desired, replaced, subnet);
+  return Commit::kDone;
+}
+
+void Exchange6::recordClaim(const Lease6& desired, const std::optional<Lease6>& replaced,
+                            SubnetState6& subnet) {
   if (const PoolRuntime6* pool = subnet.findPool(desired.type, desired.address)) {
     pool->state->markUsed(pool->slotOf(desired.address));
   }
   countAssigned(desired, replaced, subnet);
-  return Commit::kDone;
+}
+
+std::optional<bool> Exchange6::claimRequested(packet::Pkt6& reply, bool& leases_loaded) {
+  // The usual REQUEST after an ADVERTISE: one IA naming the address or prefix offered. When
+  // the client has a reservation, that comes first, so the general path decides.
+  if (reservation_ != nullptr) {
+    return std::nullopt;
+  }
+  const packet::OptionList::Entry* ia_entry = nullptr;
+  for (const auto& entry : query_.options.entries()) {
+    if (entry.code == packet::option6::kIaNa || entry.code == packet::option6::kIaPd ||
+        entry.code == packet::option6::kIaTa) {
+      if (ia_entry != nullptr) {
+        return std::nullopt;
+      }
+      ia_entry = &entry;
+    }
+  }
+  if (ia_entry == nullptr || ia_entry->code == packet::option6::kIaTa) {
+    return std::nullopt;
+  }
+  const auto ia = packet::decodeIa6(ia_entry->code, query_.options.payload(*ia_entry));
+  if (!ia) {
+    return std::nullopt;
+  }
+  const LeaseType type = ia_entry->code == packet::option6::kIaPd ? LeaseType::kPd : LeaseType::kNa;
+  Lease6 probe;
+  probe.type = type;
+  size_t listed = 0;
+  for (const auto& entry : ia->options.entries()) {
+    if (type == LeaseType::kNa && entry.code == packet::option6::kIaAddr) {
+      if (const auto address = packet::decodeIaAddress6(ia->options.payload(entry))) {
+        probe.address = address->address;
+        probe.prefix_length = 128;
+        ++listed;
+      }
+    } else if (type == LeaseType::kPd && entry.code == packet::option6::kIaPrefix) {
+      if (const auto prefix = packet::decodeIaPrefix6(ia->options.payload(entry))) {
+        probe.address = prefix->prefix;
+        probe.prefix_length = prefix->prefix_length;
+        ++listed;
+      }
+    }
+  }
+  if (listed != 1 || probe.address.isZero() || !appropriate(probe)) {
+    return std::nullopt;
+  }
+  SubnetState6* subnet = candidateContaining(probe.address);
+  if (subnet == nullptr) {
+    return std::nullopt;
+  }
+
+  // An add() succeeds only where no lease exists, which the general path would accept too;
+  // the client's leases come back from the same transaction.
+  const Lease6 desired = makeLease(probe.address, probe.prefix_length, ia->iaid, type, *subnet, *ia);
+  const LeaseQuery6 query = clientLeaseQuery();
+  LeaseTable<Lease6>& table = engine_.store_.leases6();
+  auto others = table.addAndFindEither(desired, query, query);
+  if (!others) {
+    if (others.error().code == StoreError::Code::kConflict) {
+      return std::nullopt;
+    }
+    return false;
+  }
+  keepClientLeases(*others);
+  leases_loaded = true;
+
+  // The general path prefers a lease the client already holds for this IA; that one stays.
+  for (const Lease6& lease : client_leases_) {
+    if (lease.iaid == ia->iaid && lease.type == type && appropriate(lease)) {
+      if (!table.remove(desired.address, &desired)) {
+        return false;
+      }
+      return std::nullopt;
+    }
+  }
+
+  recordClaim(desired, std::nullopt, *subnet);
+  assigned_in_reply_.insert(desired.address);
+  writeGranted(reply, ia_entry->code, ia->iaid, {desired}, {}, 128);
+  return true;
+}
+
+void Exchange6::writeGranted(packet::Pkt6& reply, uint16_t code, uint32_t iaid,
+                             const std::vector<Lease6>& granted,
+                             const std::vector<IPv6Address>& zeroed, uint8_t zeroed_length) {
+  const SubnetState6* lease_subnet = candidateContaining(granted.front().address);
+  options_subnet_ = lease_subnet;
+  const auto [t1, t2] = timers(*lease_subnet, granted.front());
+  writeIa(reply, code, iaid, t1, t2, granted, zeroed, std::nullopt, {}, zeroed_length);
 }
 
 bool Exchange6::answerIa(const packet::Ia6& ia, LeaseType type, IaMode mode,
@@ -401,10 +496,7 @@ bool Exchange6::answerIa(const packet::Ia6& ia, LeaseType type, IaMode mode,
             zeroed_length);
     return true;
   }
-  const SubnetState6* lease_subnet = candidateContaining(granted.front().address);
-  options_subnet_ = lease_subnet;
-  const auto [t1, t2] = timers(*lease_subnet, granted.front());
-  writeIa(reply, code, ia.iaid, t1, t2, granted, zeroed, std::nullopt, {}, zeroed_length);
+  writeGranted(reply, code, ia.iaid, granted, zeroed, zeroed_length);
   return true;
 }
 

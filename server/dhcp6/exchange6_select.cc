@@ -285,17 +285,17 @@ void Exchange6::findReservation() {
   }
 }
 
-bool Exchange6::loadClientLeases() {
+LeaseQuery6 Exchange6::clientLeaseQuery() const {
   LeaseQuery6 query;
   query.duid = duid_;
   if (candidates_.size() == 1) {
     query.subnet_id = subnet_->subnet->id;
   }
-  auto leases = engine_.store_.leases6().find(query);
-  if (!leases) {
-    return false;
-  }
-  for (Lease6& lease : *leases) {
+  return query;
+}
+
+void Exchange6::keepClientLeases(std::vector<Lease6>& leases) {
+  for (Lease6& lease : leases) {
     for (const SubnetState6* candidate : candidates_) {
       if (lease.subnet_id == candidate->subnet->id) {
         client_leases_.push_back(std::move(lease));
@@ -303,6 +303,14 @@ bool Exchange6::loadClientLeases() {
       }
     }
   }
+}
+
+bool Exchange6::loadClientLeases() {
+  auto leases = engine_.store_.leases6().find(clientLeaseQuery());
+  if (!leases) {
+    return false;
+  }
+  keepClientLeases(*leases);
   return true;
 }
 
