@@ -63,6 +63,46 @@ TEST_F(Engine6Test, RequestCommitsBothLeases) {
   EXPECT_EQ(stat("subnet[1].total-nas"), 3);
 }
 
+TEST_F(Engine6Test, RequestForAdvertisedAddressClaimsIt) {
+  configure(kConfig);
+  const auto reply = request(1, {{kIaNa, 1, "2001:db8:1::11"}});
+  ASSERT_TRUE(reply.has_value());
+  const auto na = ias(*reply, kIaNa);
+  ASSERT_EQ(na.size(), 1u);
+  ASSERT_EQ(na[0].addresses.size(), 1u);
+  EXPECT_EQ(na[0].addresses[0], "2001:db8:1::11");
+  EXPECT_EQ(na[0].t1, 1000u);
+  ASSERT_TRUE(leaseAt("2001:db8:1::11").has_value());
+  EXPECT_EQ(stat("subnet[1].assigned-nas"), 1);
+  EXPECT_EQ(stat("cumulative-assigned-nas"), 1);
+}
+
+TEST_F(Engine6Test, RequestForAnotherAddressKeepsTheIasLease) {
+  configure(kConfig);
+  ASSERT_TRUE(request(1, {{kIaNa, 1, "2001:db8:1::10"}}).has_value());
+  const auto reply = request(1, {{kIaNa, 1, "2001:db8:1::12"}});
+  ASSERT_TRUE(reply.has_value());
+  const auto na = ias(*reply, kIaNa);
+  ASSERT_EQ(na.size(), 1u);
+  ASSERT_EQ(na[0].addresses.size(), 1u);
+  EXPECT_EQ(na[0].addresses[0], "2001:db8:1::10");
+  EXPECT_FALSE(leaseAt("2001:db8:1::12").has_value());
+  EXPECT_EQ(stat("subnet[1].assigned-nas"), 1);
+}
+
+TEST_F(Engine6Test, RequestForTakenAddressGetsAnother) {
+  configure(kConfig);
+  ASSERT_TRUE(request(1, {{kIaNa, 1, "2001:db8:1::11"}}).has_value());
+  const auto reply = request(2, {{kIaNa, 1, "2001:db8:1::11"}});
+  ASSERT_TRUE(reply.has_value());
+  const auto na = ias(*reply, kIaNa);
+  ASSERT_EQ(na.size(), 1u);
+  ASSERT_EQ(na[0].addresses.size(), 1u);
+  EXPECT_NE(na[0].addresses[0], "2001:db8:1::11");
+  EXPECT_EQ(leaseAt("2001:db8:1::11")->duid, duidOf(1));
+  EXPECT_EQ(stat("subnet[1].assigned-nas"), 2);
+}
+
 TEST_F(Engine6Test, RequestWithWrongServerIdIsDropped) {
   configure(kConfig);
   packet::Pkt6 packet = query(MessageType6::kRequest, 1, {{kIaNa, 1}}, false);
