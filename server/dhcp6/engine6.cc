@@ -26,7 +26,7 @@ std::optional<Reply6> Exchange6::solicit(DropReason& drop) {
   if (!selectSubnet()) {
     return answerWithoutSubnet(MessageType6::kAdvertise, drop);
   }
-  if (!loadClientLeases()) {
+  if (!loadClientLeasesAndCandidate()) {
     drop = DropReason::kStoreFailed;
     return std::nullopt;
   }

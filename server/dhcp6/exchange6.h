@@ -56,6 +56,10 @@ class Exchange6 {
   void findReservation();
   void extractHwAddr();
   bool loadClientLeases();
+  // loadClientLeases() for a SOLICIT on a shared store, which also fetches the lease at the
+  // first pool candidate of the first IA in the same store call (findEitherAndGet); that
+  // candidate then needs no lookup of its own in pickFromPools().
+  bool loadClientLeasesAndCandidate();
   SubnetState6* candidateContaining(const IPv6Address& address) const;
   bool reservedForOther(const IPv6Address& address, const SubnetState6& subnet) const;
   bool ownsLease(const Lease6& lease, uint32_t iaid, LeaseType type) const;
@@ -72,6 +76,8 @@ class Exchange6 {
   std::optional<IPv6Address> pickFromPools(LeaseType type, uint8_t length_hint,
                                            uint8_t& prefix_length, SubnetState6*& subnet);
   bool usableForClient(const IPv6Address& address, uint32_t iaid, LeaseType type);
+  // Whether `current`, the lease at an address (nullopt: none), lets the client have it.
+  bool leaseUsable(const std::optional<Lease6>& current, uint32_t iaid, LeaseType type) const;
   bool appropriate(const Lease6& lease) const;
   Lease6 makeLease(const IPv6Address& address, uint8_t prefix_length, uint32_t iaid,
                    LeaseType type, const SubnetState6& subnet, const packet::Ia6& ia) const;
@@ -139,6 +145,16 @@ class Exchange6 {
   SubnetState6* reservation_subnet_ = nullptr;  // the subnet `reservation_` applies in
   std::vector<Lease6> client_leases_;  // the client's leases in the candidate subnets
   std::set<IPv6Address> assigned_in_reply_;  // avoids giving one address to two IAs
+  // The first pool candidate, taken from its pool's cursor before the client lookup, and the
+  // lease found there. pickFromPools() tries it first; a SOLICIT that offers something else
+  // leaves the slot free.
+  struct Prefetched {
+    const PoolRuntime6* pool = nullptr;
+    alloc::SlotIndex slot = 0;
+    IPv6Address address;
+    std::optional<Lease6> lease;
+  };
+  std::optional<Prefetched> prefetched_;
   const SubnetState6* options_subnet_ = nullptr;  // subnet whose options the reply carries
   std::vector<const config::Pool6*> reply_pools_;  // pools of the addresses the reply grants
 };

@@ -31,12 +31,54 @@ bool Exchange6::usableForClient(const IPv6Address& address, uint32_t iaid, Lease
   if (!current) {
     return false;
   }
-  if (!current->has_value()) {
+  return leaseUsable(*current, iaid, type);
+}
+
+bool Exchange6::leaseUsable(const std::optional<Lease6>& current, uint32_t iaid,
+                            LeaseType type) const {
+  if (!current) {
     return true;
   }
-  const Lease6& lease = **current;
+  const Lease6& lease = *current;
   return ownsLease(lease, iaid, type) || lease.expired(engine_.clock_.now()) ||
          isReclaimedState(lease.state);
+}
+
+bool Exchange6::loadClientLeasesAndCandidate() {
+  if (!runtime_.sharedStore()) {
+    return loadClientLeases();
+  }
+  // The first pool candidate pickFromPools() would try for the query's first IA: the first
+  // pool the client's classes admit in the first candidate subnet.
+  std::optional<LeaseType> type;
+  for (const auto& entry : query_.options.entries()) {
+    if (entry.code == packet::option6::kIaNa || entry.code == packet::option6::kIaPd) {
+      type = entry.code == packet::option6::kIaPd ? LeaseType::kPd : LeaseType::kNa;
+      break;
+    }
+  }
+  if (type) {
+    for (PoolRuntime6& pool : candidates_.front()->pools(*type)) {
+      if (!classes_.admits(pool.pool->client_classes)) {
+        continue;
+      }
+      if (const auto slot = pool.state->pickNext()) {
+        prefetched_ = Prefetched{&pool, *slot, pool.addressOf(*slot), std::nullopt};
+      }
+      break;
+    }
+  }
+  if (!prefetched_) {
+    return loadClientLeases();
+  }
+  const LeaseQuery6 query = clientLeaseQuery();
+  auto found = engine_.store_.leases6().findEitherAndGet(query, query, prefetched_->address);
+  if (!found) {
+    return false;
+  }
+  keepClientLeases(found->matching);
+  prefetched_->lease = std::move(found->at_address);
+  return true;
 }
 
 bool Exchange6::appropriate(const Lease6& lease) const {
@@ -79,10 +121,22 @@ std::optional<IPv6Address> Exchange6::pickFromPools(LeaseType type, uint8_t leng
             pool.pool->first, pool.pool->last, pool.step_bits,
             [&pool](alloc::SlotIndex slot) { return pool.addressOf(slot); },
             [&pool](const IPv6Address& address) { return pool.slotOf(address); }};
+        // The prefetched candidate, when it is of this pool, goes first and was looked up.
+        std::optional<alloc::SlotIndex> first_slot;
+        std::optional<Prefetched> prefetched;
+        if (prefetched_ && prefetched_->pool == &pool) {
+          prefetched = std::exchange(prefetched_, std::nullopt);
+          first_slot = prefetched->slot;
+        }
         const auto picked = alloc::pickFromPool<Lease6, IPv6Address>(
-            *pool.state, engine_.store_.leases6(), geometry, [&](const IPv6Address& candidate) {
+            *pool.state, engine_.store_.leases6(), geometry,
+            [&](const IPv6Address& candidate) {
               if (reservedForOther(candidate, *subnet) || assigned_in_reply_.contains(candidate)) {
                 return alloc::Verdict::kExclude;
+              }
+              if (prefetched && prefetched->address == candidate) {
+                return leaseUsable(prefetched->lease, 0, type) ? alloc::Verdict::kUse
+                                                               : alloc::Verdict::kTaken;
               }
               // The pool state misses other nodes' leases on a shared store, and right after
               // a reconfiguration what the previous runtime committed late (see
@@ -92,7 +146,8 @@ std::optional<IPv6Address> Exchange6::pickFromPools(LeaseType type, uint8_t leng
                 return alloc::Verdict::kTaken;
               }
               return alloc::Verdict::kUse;
-            });
+            },
+            first_slot);
         if (picked) {
           prefix_length = type == LeaseType::kPd ? pool.pool->delegated_length : 128;
           chosen = subnet;

@@ -357,6 +357,35 @@ TEST_P(LeaseStoreConformanceTest, FindEitherAndGetSplitsRows) {
   EXPECT_EQ(free->at_address, std::nullopt);
 }
 
+// The DHCPv6 engine passes one DUID query as both parts.
+TEST_P(LeaseStoreConformanceTest, Lease6EitherCallsWithOneQueryTwice) {
+  auto& table = store().leases6();
+  const auto held = Family<Lease6>::lease(1, 1);
+  const auto stranger = Family<Lease6>::lease(2, 1);
+  ASSERT_TRUE(succeeded(table.add(held)));
+  ASSERT_TRUE(succeeded(table.add(stranger)));
+  LeaseQuery6 query;
+  query.duid = held.duid;
+  query.subnet_id = 1;
+
+  const auto found = table.findEitherAndGet(query, query, stranger.address);
+  ASSERT_TRUE(succeeded(found));
+  EXPECT_EQ(found->matching, std::vector{held});
+  EXPECT_EQ(found->at_address, stranger);
+
+  auto claimed = Family<Lease6>::lease(3, 1);
+  claimed.duid = held.duid;
+  const auto others = table.addAndFindEither(claimed, query, query);
+  ASSERT_TRUE(succeeded(others));
+  EXPECT_EQ(*others, std::vector{held});
+  EXPECT_EQ(storedLease(table, claimed.address), claimed);
+
+  auto taken = Family<Lease6>::lease(2, 1);
+  taken.duid = held.duid;
+  EXPECT_TRUE(failedWith(table.addAndFindEither(taken, query, query), Code::kConflict));
+  EXPECT_EQ(storedLease(table, stranger.address), stranger);
+}
+
 TEST_P(LeaseStoreConformanceTest, FindEitherRejectsPaging) {
   auto& table = store().leases4();
   ASSERT_TRUE(succeeded(table.add(Family<Lease4>::lease(1))));
