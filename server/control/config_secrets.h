@@ -13,13 +13,16 @@ namespace leasehold::control {
 // The text that stands for a password in answers.
 inline constexpr std::string_view kRedactedSecret = "*****";
 
-// Returns `config` with every string value under a "password" key, at any depth, replaced
-// by kRedactedSecret.
+// Returns `config` with every string value under a secret key ("password", "key-password",
+// "secret" and other keys ending in "-password" or "-secret"), at any depth, replaced by
+// kRedactedSecret.
 nlohmann::json redactSecrets(nlohmann::json config);
 
-// Replaces each "password" value equal to kRedactedSecret in `incoming` with the value at
-// the same place in `running`. Throws CommandError naming the path when `running` holds no
-// password there, because the placeholder is not a usable password.
+// Replaces each secret equal to kRedactedSecret in `incoming` with the value in the same entry
+// of `running`. List entries are paired by their identity keys (socket type, name, address
+// and port, client user, hook library), never by position, so a reordered or shortened list
+// keeps each secret with its owner. Throws CommandError naming the path when `running` has
+// no matching entry with a secret there, because the placeholder is not a usable secret.
 void restoreSecrets(nlohmann::json& incoming, const nlohmann::json& running);
 
 }  // namespace leasehold::control

@@ -233,6 +233,12 @@ struct ControlServer::Impl {
   std::thread thread;
   std::mutex stop_mutex;
   std::vector<std::shared_ptr<Listener>> listeners;  // touched on the control thread only
+  // The sockets the open listeners came from, restored when a new set fails to open.
+  std::vector<config::ControlSocketConfig> open_sockets;  // control thread only
+
+  // Opens a listener per socket, or none: on failure every listener opened here is closed.
+  // Runs on the control thread.
+  Result<void, std::string> openAll(const std::vector<config::ControlSocketConfig>& sockets);
   Probes probes;                                      // touched on the control thread only
 };
 
@@ -254,32 +260,47 @@ ControlServer::ControlServer(CommandRegistry& registry, std::string service_name
 
 ControlServer::~ControlServer() { stop(); }
 
+Result<void, std::string> ControlServer::Impl::openAll(
+    const std::vector<config::ControlSocketConfig>& sockets) {
+  for (const auto& socket : sockets) {
+    auto state = std::make_shared<ChannelState>(registry, service_name, limits, counters, socket);
+    state->probes = probes;
+    auto listener = std::make_shared<Listener>(io, state);
+    try {
+      for (const auto& client : socket.clients) {
+        state->authorizations.push_back("Basic " +
+                                        detail::encodeBase64(clientCredentials(client)));
+      }
+      listener->open();
+    } catch (const std::exception& error) {
+      listener->close();
+      closeAll();
+      return makeUnexpected("failed to open the " + describe(socket) + ": " + error.what() +
+                            "; check the address, port, path and certificate files");
+    }
+    listener->accept();
+    listeners.push_back(std::move(listener));
+    log::info("CTRL_CHANNEL_OPEN", "opened the {}", describe(socket));
+  }
+  return {};
+}
+
 Result<void, std::string> ControlServer::configure(
     const std::vector<config::ControlSocketConfig>& sockets) {
   return impl_->runOnControlThread([this, &sockets]() -> Result<void, std::string> {
     impl_->closeAll();
-    for (const auto& socket : sockets) {
-      auto state = std::make_shared<ChannelState>(impl_->registry, impl_->service_name,
-                                                  impl_->limits, impl_->counters, socket);
-      state->probes = impl_->probes;
-      auto listener = std::make_shared<Listener>(impl_->io, state);
-      try {
-        for (const auto& client : socket.clients) {
-          state->authorizations.push_back(
-              "Basic " + detail::encodeBase64(clientCredentials(client)));
-        }
-        listener->open();
-      } catch (const std::exception& error) {
-        listener->close();
-        impl_->closeAll();
-        return makeUnexpected("failed to open the " + describe(socket) + ": " + error.what() +
-                              "; check the address, port, path and certificate files");
-      }
-      listener->accept();
-      impl_->listeners.push_back(std::move(listener));
-      log::info("CTRL_CHANNEL_OPEN", "opened the {}", describe(socket));
+    auto opened = impl_->openAll(sockets);
+    if (opened) {
+      impl_->open_sockets = sockets;
+      return {};
     }
-    return {};
+    // Keep the daemon reachable: an operator who sent a configuration whose channels cannot
+    // open must still be able to send a corrected one.
+    if (impl_->open_sockets.empty() || !impl_->openAll(impl_->open_sockets)) {
+      impl_->open_sockets.clear();
+      return makeUnexpected(opened.error());
+    }
+    return makeUnexpected(opened.error() + "; the previous control channels stay open");
   });
 }
 

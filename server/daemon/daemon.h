@@ -179,9 +179,13 @@ class Daemon {
       database.worker_threads = static_cast<uint32_t>(workerCount(*config));
       auto opened = stores_.open(database);
       if (!opened) {
-        return makeUnexpected("cannot open lease database " +
-                              config->lease_database.redacted() + ": " +
-                              opened.error().message);
+        // SQL stores already name the database in their message; memfile's does not.
+        const std::string prefix = "cannot open lease database ";
+        const std::string& message = opened.error().message;
+        if (message.starts_with(prefix)) {
+          return makeUnexpected(message);
+        }
+        return makeUnexpected(prefix + config->lease_database.redacted() + ": " + message);
       }
       new_store = std::move(*opened);
       store = new_store.get();

@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "server/engine/declined_total.h"
 #include "server/engine/shared_network_links.h"
 
 namespace leasehold::dhcp4 {
@@ -128,17 +129,8 @@ Result<std::unique_ptr<Runtime4>, std::string> Runtime4::build(
     return makeUnexpected(loaded.error());
   }
 
-  // Kea counts the declined leases again on every configuration, which adds a sample even
-  // when the count is unchanged.
-  int64_t declined = 0;
-  for (const SubnetState4& state : runtime->subnets_) {
-    declined += state.stats.declined_addresses->currentInteger();
-  }
-  if (reconfiguring) {
-    runtime->stats_.declined_addresses->set(declined);
-  } else {
-    runtime->stats_.declined_addresses->restart(declined);
-  }
+  engine::publishDeclinedTotal(runtime->subnets_, *runtime->stats_.declined_addresses,
+                               reconfiguring);
   return runtime;
 }
 

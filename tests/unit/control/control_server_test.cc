@@ -300,6 +300,28 @@ TEST_F(ControlServerTest, MissingCredentialsFileFailsConfigure) {
   EXPECT_NE(opened.error().find("cannot read the credentials file"), std::string::npos);
 }
 
+TEST_F(ControlServerTest, FailedReconfigureKeepsPreviousChannels) {
+  config::ControlSocketConfig unix_socket;
+  unix_socket.socket_name = (directory_ / "control.sock").string();
+  startServer({unix_socket});
+
+  config::ControlSocketConfig unix_replacement;
+  unix_replacement.socket_name = (directory_ / "other.sock").string();
+  auto http = httpSocket();
+  config::ControlSocketConfig::Client client;
+  client.password_file = (directory_ / "absent").string();
+  http.clients = {client};
+  const auto reconfigured = server_->configure({unix_replacement, http});
+  ASSERT_FALSE(reconfigured);
+  EXPECT_NE(reconfigured.error().find("the previous control channels stay open"),
+            std::string::npos)
+      << reconfigured.error();
+
+  EXPECT_FALSE(std::filesystem::exists(unix_replacement.socket_name));
+  const Json answer = Json::parse(unixExchange(unix_socket.socket_name, R"({"command": "echo"})"));
+  EXPECT_EQ(answer["text"], "echoed");
+}
+
 TEST_F(ControlServerTest, BadListenAddressNamesChannel) {
   server_ = std::make_unique<ControlServer>(registry_, "dhcp4");
   auto socket = httpSocket();

@@ -78,13 +78,41 @@ TEST_F(DaemonCommandsTest, ConfigGetRedactsPasswordsAndConfigSetRestoresThem) {
   EXPECT_EQ(applied["valid-lifetime"], 5000);
 }
 
+TEST_F(DaemonCommandsTest, ConfigSetRestoresPasswordsByEntryNotPosition) {
+  auto config = std::make_shared<config::Dhcp4Config>(*control_.config_.config4);
+  const Json clients = Json::array({{{"user", "alice"}, {"password", "alice-pw"}},
+                                    {{"user", "bob"}, {"password", "bob-pw"}}});
+  config->source["control-sockets"] = Json::array(
+      {{{"socket-type", "http"}, {"socket-port", 8000}, {"authentication", {{"clients", clients}}}}});
+  config->source["lease-database"] = {{"type", "mysql"}, {"key-password", "tls-pw"}};
+  control_.config_.config4 = config;
+
+  Json edited = control_.run("config-get")["arguments"];
+  edited.erase("hash");
+  EXPECT_EQ(edited["Dhcp4"]["lease-database"]["key-password"], "*****");
+  Json& listed = edited["Dhcp4"]["control-sockets"][0]["authentication"]["clients"];
+  listed.erase(0);  // alice goes; bob moves to position 0
+  ASSERT_EQ(control_.run("config-set", edited)["result"], 0);
+
+  const Json& applied = control_.actions_.applied.at(0)["Dhcp4"];
+  const Json& kept = applied["control-sockets"][0]["authentication"]["clients"];
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0]["user"], "bob");
+  EXPECT_EQ(kept[0]["password"], "bob-pw");
+  EXPECT_EQ(applied["lease-database"]["key-password"], "tls-pw");
+
+  // A client the running configuration does not have cannot borrow anyone's password.
+  listed[0]["user"] = "mallory";
+  EXPECT_EQ(control_.run("config-set", edited)["result"], 1);
+}
+
 TEST_F(DaemonCommandsTest, ConfigSetRejectsPlaceholderWithoutRunningPassword) {
   const Json arguments = {{"Dhcp4", {{"lease-database", {{"password", "*****"}}}}}};
   const Json answer = control_.run("config-test", arguments);
   EXPECT_EQ(answer["result"], 1);
   EXPECT_EQ(answer["text"],
             "Dhcp4/lease-database/password: \"*****\" stands for the running password, but the "
-            "running configuration has none here; give the password itself");
+            "running configuration has no matching entry with one; give the password itself");
   EXPECT_TRUE(control_.actions_.tested.empty());
 }
 
