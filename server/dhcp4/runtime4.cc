@@ -43,6 +43,24 @@ alloc::SlotIndex cursorStart(uint64_t node_salt, SubnetId subnet_id, size_t pool
   return static_cast<alloc::SlotIndex>(mixed % static_cast<uint64_t>(size));
 }
 
+// Marks the pool slot of `lease` used unless the lease leaves its address free for allocation.
+// Expired, reclaimed and released leases do, because a claim then replaces the old lease
+// through a compare-and-set update.
+void markOccupied(const SubnetState4& state, const Lease4& lease, UnixTime now) {
+  const bool occupies = lease.state != LeaseState::kExpiredReclaimed &&
+                        lease.state != LeaseState::kReleased && !lease.expired(now);
+  if (!occupies) {
+    return;
+  }
+  const config::Subnet4& subnet = *state.subnet;
+  for (size_t p = 0; p < subnet.pools.size(); ++p) {
+    if (subnet.pools[p].contains(lease.address)) {
+      state.pools[p]->markUsed(slotOf(subnet.pools[p], lease.address));
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 GlobalStats4 registerGlobalStats4(stats::StatsRegistry& registry) {
@@ -160,19 +178,7 @@ Result<void, std::string> Runtime4::loadLeases(LeaseStore& store, const Clock& c
       if (lease.state == LeaseState::kDeclined) {
         ++declined;
       }
-      // Expired and reclaimed leases leave their address free for allocation: a claim then
-      // replaces the old lease through a compare-and-set update.
-      const bool occupies = lease.state != LeaseState::kExpiredReclaimed &&
-                            lease.state != LeaseState::kReleased && !lease.expired(now);
-      if (!occupies) {
-        continue;
-      }
-      for (size_t p = 0; p < subnet.pools.size(); ++p) {
-        if (subnet.pools[p].contains(lease.address)) {
-          state.pools[p]->markUsed(slotOf(subnet.pools[p], lease.address));
-          break;
-        }
-      }
+      markOccupied(state, lease, now);
     }
 
     // Reserved addresses inside pools are handed only to their hosts.
@@ -228,17 +234,7 @@ bool Runtime4::settlePools(LeaseStore& store, const Clock& clock) const {
       return false;
     }
     for (const Lease4& lease : *leases) {
-      const bool occupies = lease.state != LeaseState::kExpiredReclaimed &&
-                            lease.state != LeaseState::kReleased && !lease.expired(now);
-      if (!occupies) {
-        continue;
-      }
-      for (size_t p = 0; p < subnet.pools.size(); ++p) {
-        if (subnet.pools[p].contains(lease.address)) {
-          state.pools[p]->markUsed(slotOf(subnet.pools[p], lease.address));
-          break;
-        }
-      }
+      markOccupied(state, lease, now);
     }
   }
   pools_settled_.store(true, std::memory_order_release);
