@@ -5,14 +5,17 @@ to the server's unicast address, one and two relay levels deep, and reads the RE
 """
 
 import ipaddress
-import json
 import os
 import shutil
 import socket
 import struct
 import unittest
 
-from harness import leases, netns, server
+from harness import control as control_channel
+from harness import dhcp6, leases, netns, server
+from harness.dhcp6 import (ADVERTISE, OPT_CLIENTID, OPT_ELAPSED_TIME, OPT_IA_NA, OPT_IAADDR,
+                           OPT_INTERFACE_ID, OPT_REMOTE_ID, OPT_RELAY_MSG, OPT_SERVERID, REPLY,
+                           REQUEST, SOLICIT, first, ia_na, option, parse_options, unwrap)
 from harness.testcase import SystemTestCase
 
 SOURCE_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -25,63 +28,25 @@ RELAY_LINK = "2001:db8:2::1"
 OUTER_LINK = "2001:db8:ffff::1"
 PEER = "fe80::1234"
 
-# Message types and options (RFC 8415).
-SOLICIT, ADVERTISE, REQUEST, REPLY, RELAY_FORW, RELAY_REPL = 1, 2, 3, 7, 12, 13
-OPT_CLIENTID, OPT_SERVERID, OPT_IA_NA, OPT_IAADDR = 1, 2, 3, 5
-OPT_ELAPSED, OPT_RELAY_MSG, OPT_INTERFACE_ID, OPT_REMOTE_ID = 8, 9, 18, 37
 CLIENT_DUID = bytes.fromhex("00030001020000000042")
-
-
-def option(code, payload):
-    return struct.pack("!HH", code, len(payload)) + payload
-
-
-def parse_options(data):
-    """Return [(code, payload)] for a run of DHCPv6 options."""
-    found = []
-    offset = 0
-    while offset + 4 <= len(data):
-        code, length = struct.unpack_from("!HH", data, offset)
-        found.append((code, data[offset + 4:offset + 4 + length]))
-        offset += 4 + length
-    return found
-
-
-def first(options, code):
-    for found_code, payload in options:
-        if found_code == code:
-            return payload
-    return None
+REMOTE_ID = struct.pack("!I", 9) + b"port-9"
 
 
 def client_message(message_type, transaction, extra=b"", address=None):
-    hint = b""
-    if address is not None:
-        hint = option(OPT_IAADDR, ipaddress.IPv6Address(address).packed + struct.pack("!II", 0, 0))
-    ia_na = option(OPT_IA_NA, struct.pack("!III", 7, 0, 0) + hint)
-    return (bytes([message_type]) + transaction.to_bytes(3, "big") +
-            option(OPT_CLIENTID, CLIENT_DUID) + option(OPT_ELAPSED, b"\0\0") + extra + ia_na)
+    """Return a client message with one IA_NA (IAID 7), hinting `address` when given."""
+    options = [(OPT_CLIENTID, CLIENT_DUID), (OPT_ELAPSED_TIME, b"\0\0")]
+    options += parse_options(extra)
+    return (dhcp6.client_message(message_type, transaction, options) +
+            ia_na(7, [address] if address is not None else []))
 
 
 def relay_forward(inner, hops, link, peer, interface_id=None):
-    body = bytes([RELAY_FORW, hops]) + ipaddress.IPv6Address(link).packed + \
-        ipaddress.IPv6Address(peer).packed
+    """Wrap inner in a RELAY-FORW with a remote-id and, when given, an interface-id."""
+    relay_options = []
     if interface_id is not None:
-        body += option(OPT_INTERFACE_ID, interface_id)
-    body += option(OPT_REMOTE_ID, struct.pack("!I", 9) + b"port-9")
-    return body + option(OPT_RELAY_MSG, inner)
-
-
-def unwrap(reply):
-    """Return ([(link, peer, options)], inner message) of a RELAY-REPL chain."""
-    layers = []
-    while reply and reply[0] == RELAY_REPL:
-        link = str(ipaddress.IPv6Address(reply[2:18]))
-        peer = str(ipaddress.IPv6Address(reply[18:34]))
-        options = parse_options(reply[34:])
-        layers.append((link, peer, options))
-        reply = first(options, OPT_RELAY_MSG)
-    return layers, reply
+        relay_options.append((OPT_INTERFACE_ID, interface_id))
+    relay_options.append((OPT_REMOTE_ID, REMOTE_ID))
+    return dhcp6.relay_forward(inner, hops, link, peer, relay_options)
 
 
 def ia_addresses(message):
@@ -93,23 +58,6 @@ def ia_addresses(message):
                 if inner_code == OPT_IAADDR:
                     addresses.append(str(ipaddress.IPv6Address(inner[:16])))
     return addresses
-
-
-def control(socket_path, command, arguments=None):
-    request = {"command": command}
-    if arguments is not None:
-        request["arguments"] = arguments
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as channel:
-        channel.settimeout(10)
-        channel.connect(socket_path)
-        channel.sendall(json.dumps(request).encode())
-        answer = b""
-        while True:
-            chunk = channel.recv(65536)
-            if not chunk:
-                break
-            answer += chunk
-    return json.loads(answer)
 
 
 class Dhcp6RelayTest(SystemTestCase):
@@ -212,7 +160,7 @@ class Dhcp6RestartTest(SystemTestCase):
         config["Dhcp6"]["subnet6"].append({"id": 2, "subnet": "2001:db8:2::/64"})
         self.start_server(6, self.link, config)
 
-        answer = control(socket_path, "lease6-get-all")
+        answer = control_channel.command(socket_path, "lease6-get-all")
         self.assertEqual(answer["result"], 0, answer)
         loaded = {(lease["ip-address"], lease["type"]) for lease in answer["arguments"]["leases"]}
         # Later rows replace earlier ones; a valid lifetime of 0 deletes the address.
