@@ -10,10 +10,9 @@ perfdhcp run without acknowledging any address twice.
 
 import os
 import signal
-import subprocess
 import unittest
 
-from harness import database, dhcp4, netns, perfdhcp
+from harness import database, dhcp4
 from harness.cluster import SqlClusterTestCase
 from harness.process import wait_until
 
@@ -27,26 +26,11 @@ RESTART_EXCHANGES = 100
 class SqlNodeKillTest(SqlClusterTestCase):
 
     def start_load(self, node, seconds, count):
-        argv = node.link.client.command(
-            "perfdhcp", "-4", "-l", netns.RELAY_V4, "-b", f"mac=02:00:{node.number:02x}:00:00:00",
-            "-r", str(RATE), "-p", str(seconds), "-n", str(count), "-R", "1000000", "-d", "2",
-            "-W", "2000000", netns.SERVER_V4)
-        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   text=True)
-        self.addCleanup(self._end_load, process)
-        return process
-
-    @staticmethod
-    def _end_load(process):
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        process.stdout.close()
+        return super().start_load(node, RATE, seconds, count,
+                                  base_mac=f"02:00:{node.number:02x}:00:00:00")
 
     def finish_load(self, process):
-        output, _ = process.communicate(timeout=LOAD_SECONDS + 60)
-        self.assertIn(process.returncode, (0, 3), f"perfdhcp failed:\n{output}")
-        return perfdhcp.parse(output, process.returncode)
+        return super().finish_load(process, LOAD_SECONDS + 60)
 
     def run_kill(self, engine):
         db = self.scratch_database(engine)

@@ -11,11 +11,10 @@ while it reconnects and after reconnecting fails; stop-retry-exit stops serving 
 reconnects, serves again once reconnected, and exits when max-reconnect-tries attempts fail.
 """
 
-import subprocess
 import time
 import unittest
 
-from harness import database, dhcp4, netns, perfdhcp
+from harness import database, dhcp4
 from harness.cluster import SqlClusterTestCase
 from harness.process import wait_until
 
@@ -35,27 +34,10 @@ STATISTICS_TIMEOUT = 20
 class SqlOutageTest(SqlClusterTestCase):
 
     def start_load(self, node, seconds=LOAD_SECONDS):
-        """Start perfdhcp against node in the background, bounded by -p seconds and -n."""
-        argv = node.link.client.command(
-            "perfdhcp", "-4", "-l", netns.RELAY_V4, "-r", str(RATE), "-p", str(seconds),
-            "-n", str(RATE * seconds), "-R", "1000000", "-d", "2", "-W", "2000000",
-            netns.SERVER_V4)
-        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   text=True)
-        self.addCleanup(self._end_load, process)
-        return process
-
-    @staticmethod
-    def _end_load(process):
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        process.stdout.close()
+        return super().start_load(node, RATE, seconds, RATE * seconds)
 
     def finish_load(self, process):
-        output, _ = process.communicate(timeout=LOAD_SECONDS + 60)
-        self.assertIn(process.returncode, (0, 3), f"perfdhcp failed:\n{output}")
-        return perfdhcp.parse(output, process.returncode)
+        return super().finish_load(process, LOAD_SECONDS + 60)
 
     def wait_for_acks(self, recorder, count, description):
         wait_until(lambda: len(recorder.acknowledgements) >= count, 30, description)

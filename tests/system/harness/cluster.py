@@ -13,9 +13,10 @@ with the same subnet id and pool, so they compete for the same addresses.
 
 import dataclasses
 import os
+import subprocess
 import sys
 
-from . import capture, control, database, netns, server, tcp_forwarder
+from . import capture, control, database, netns, perfdhcp, server, tcp_forwarder
 from .testcase import SystemTestCase
 
 SUBNET_ID = 1
@@ -66,6 +67,32 @@ def node_config(family, workdir, interface, pool, lease_database, socket_path, *
 class SqlClusterTestCase(SystemTestCase):
     """SystemTestCase with SQL databases and nodes that share them; everything it creates is
     stopped or removed at cleanup, nodes before their databases."""
+
+    def start_load(self, node, rate, seconds, count, base_mac=None):
+        """Start relayed DHCPv4 perfdhcp against node in the background, bounded by -p seconds
+        and -n count; base_mac (perfdhcp's -b mac=) keeps several nodes' clients apart."""
+        argv = ["perfdhcp", "-4", "-l", netns.RELAY_V4]
+        if base_mac is not None:
+            argv += ["-b", f"mac={base_mac}"]
+        argv += ["-r", str(rate), "-p", str(seconds), "-n", str(count), "-R", "1000000",
+                 "-d", "2", "-W", "2000000", netns.SERVER_V4]
+        process = subprocess.Popen(node.link.client.command(*argv), stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+        self.addCleanup(self._end_load, process)
+        return process
+
+    @staticmethod
+    def _end_load(process):
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        process.stdout.close()
+
+    def finish_load(self, process, timeout):
+        """Wait up to timeout seconds for a load to end and return its parsed result."""
+        output, _ = process.communicate(timeout=timeout)
+        self.assertIn(process.returncode, (0, 3), f"perfdhcp failed:\n{output}")
+        return perfdhcp.parse(output, process.returncode)
 
     def scratch_database(self, engine):
         """Return a new database with Leasehold's schema on the shared server of engine; it is
