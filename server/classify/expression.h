@@ -30,7 +30,7 @@ struct Pkt6;
 
 namespace leasehold::classify {
 
-// What the expression must produce: a condition (`test`) or a string (`template-test`).
+// Result type of an expression: a condition (`test`) or a string (`template-test`).
 enum class ResultType { kBool, kString };
 
 // A compile error: what is wrong, and where. `column` counts characters from 1; `token` is
@@ -44,7 +44,7 @@ struct ParseError {
   std::string toString() const;
 };
 
-// What the compiler needs to know about the configuration around an expression.
+// Configuration facts the compiler needs around an expression.
 struct CompileEnvironment {
   options::Family family = options::Family::kV4;
   // Global option-def entries, consulted before the standard definitions for option names
@@ -118,7 +118,7 @@ enum class Op : uint8_t {
   kMember,           // text: class name
 };
 
-// How an option accessor presents the option: its payload bytes or its text.
+// Form in which an option accessor presents the option: its payload bytes or its text.
 enum class Repr : uint8_t { kHex, kText };
 
 // The form of `.text` for one option, after the option class Kea 2.2 builds from the
@@ -170,7 +170,8 @@ class Expression {
   const std::string& text() const { return text_; }
 
   // Evaluates a condition. kError means a run-time type error (addrtotext of 3 bytes,
-  // uint16totext of 1 byte), which Kea also treats as "not a member". Never throws.
+  // uint16totext of 1 byte), which Kea also treats as "not a member". Errors are reported
+  // through kError, not exceptions.
   // REQUIRES: resultType() == kBool.
   EvalResult evaluate(const PacketView& packet, EvalScratch& scratch) const;
   // Evaluates a string expression into `out` (replacing it); false on a run-time error.

@@ -12,10 +12,10 @@
 namespace leasehold::classify::detail {
 
 enum class TokenKind {
-  kString,      // 'text': value holds the text between the quotes
-  kHex,         // 0x...: value holds the decoded bytes
+  kString,      // 'text': value is the text between the quotes
+  kHex,         // 0x...: value is the decoded bytes
   kInteger,     // [-]digits: text as written
-  kAddress,     // IPv4 or IPv6 literal: value holds 4 or 16 bytes
+  kAddress,     // IPv4 or IPv6 literal: value is 4 or 16 bytes
   kName,        // keywords and option names: letters, digits, '-' and '_'
   kPunctuation, // [ ] ( ) , . + * and ==
   kEnd,

@@ -1,7 +1,7 @@
-// Passwords in configurations that pass through the control API. config-get answers with
-// every password replaced by a placeholder, and config-set and config-test put the running
-// password back where they receive that placeholder, so a config-get, edit, config-set round
-// trip keeps working without the answer ever carrying a secret.
+// Secrets in configurations that pass through the control API. config-get returns every
+// secret replaced by a placeholder. config-set and config-test put the running secret back
+// where they receive that placeholder, so a config-get, edit, config-set round trip keeps
+// working and no response carries a secret.
 #pragma once
 
 #include <string_view>
@@ -10,7 +10,7 @@
 
 namespace leasehold::control {
 
-// The text that stands for a password in answers.
+// Placeholder that replaces each secret in command responses.
 inline constexpr std::string_view kRedactedSecret = "*****";
 
 // Returns `config` with every string value under a secret key ("password", "key-password",

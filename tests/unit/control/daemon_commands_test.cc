@@ -50,7 +50,7 @@ TEST_F(DaemonCommandsTest, ConfigGetAndHashAgree) {
   EXPECT_EQ(hash.get<std::string>().size(), 64u);
 }
 
-TEST_F(DaemonCommandsTest, ConfigGetRedactsPasswordsAndConfigSetRestoresThem) {
+TEST_F(DaemonCommandsTest, ConfigGetRedactsSecretsRoundTrip) {
   auto config = std::make_shared<config::Dhcp4Config>(*control_.config_.config4);
   config->source["lease-database"] = {{"type", "postgresql"}, {"password", "s3cret"}};
   config->source["control-sockets"] = Json::array(
@@ -66,7 +66,7 @@ TEST_F(DaemonCommandsTest, ConfigGetRedactsPasswordsAndConfigSetRestoresThem) {
   EXPECT_EQ(answer.dump().find("s3cret"), std::string::npos);
   EXPECT_EQ(answer["arguments"]["hash"], control_.run("config-hash-get")["arguments"]["hash"]);
 
-  // Sending the answer back unchanged applies the running passwords.
+  // Sending the response back unchanged applies the running passwords.
   Json edited = answer["arguments"];
   edited.erase("hash");
   edited["Dhcp4"]["valid-lifetime"] = 5000;
