@@ -135,19 +135,20 @@ std::vector<LeaseT> LeaseSession::findLeases(const Query& query) {
 template <typename LeaseT, typename Query>
 StatementBuilder LeaseSession::eitherStatement(const Query& first, const Query& second,
                                                std::string& name) {
-  // A UNION of one SELECT per query, so each uses its own index. With an OR of both in one
-  // WHERE clause, MariaDB 10.11 chose the subnet index, common to both branches, and read
-  // every lease of the subnet. UNION also drops a lease that both queries find.
+  // One SELECT per query joined by UNION ALL, so each uses its own index. With an OR of both in
+  // one WHERE clause, MariaDB 10.11 chose the subnet index, common to both branches, and read
+  // every lease of the subnet. UNION or ORDER BY would make MariaDB build a temporary table on
+  // disk for every lookup (the rows hold a TEXT column), so callers sort and deduplicate.
   StatementBuilder builder(connection_->dialect());
   name = "either" + familySuffix<LeaseT>() + "_";
   builder.sql("(SELECT ").selectList(columnsOf<LeaseT>()).sql(" FROM ").sql(tableOf<LeaseT>());
   builder.sql(" WHERE 1 = 1");
   appendCriteria<LeaseT>(builder, first, name);
   name += '_';
-  builder.sql(") UNION (SELECT ").selectList(columnsOf<LeaseT>()).sql(" FROM ");
+  builder.sql(") UNION ALL (SELECT ").selectList(columnsOf<LeaseT>()).sql(" FROM ");
   builder.sql(tableOf<LeaseT>()).sql(" WHERE 1 = 1");
   appendCriteria<LeaseT>(builder, second, name);
-  builder.sql(") ORDER BY address");
+  builder.sql(")");
   return builder;
 }
 
@@ -155,52 +156,51 @@ template <typename LeaseT, typename Query>
 std::vector<LeaseT> LeaseSession::findEitherLeases(const Query& first, const Query& second) {
   std::string name;
   const StatementBuilder builder = eitherStatement<LeaseT>(first, second, name);
-  return decodeRows<LeaseT>(connection_->query(builder.statement(name), builder.params()));
+  std::vector<LeaseT> leases =
+      decodeRows<LeaseT>(connection_->query(builder.statement(name), builder.params()));
+  sortUniqueByAddress(leases);
+  return leases;
 }
 
 template <typename LeaseT, typename Query>
 EitherAndLease<LeaseT> LeaseSession::findEitherAndGetLeases(
     const Query& first, const Query& second,
     const typename LeaseTraits<LeaseT>::Address& address) {
-  // One SELECT per part, as in eitherStatement(), each followed by two flag columns: whether
-  // the row is at `address`, and whether it matches a query. A lease that is both comes back
-  // in two rows, next to each other because of the ORDER BY.
+  // One SELECT per part, as in eitherStatement(), each followed by a flag column that says
+  // whether the row is the one at `address`. A lease that is both may come back in three rows.
   StatementBuilder builder(connection_->dialect());
   std::string name = "either_get" + familySuffix<LeaseT>() + "_";
-  builder.sql("(SELECT ").selectList(columnsOf<LeaseT>()).sql(", 0, 1 FROM ");
+  builder.sql("(SELECT ").selectList(columnsOf<LeaseT>()).sql(", 0 FROM ");
   builder.sql(tableOf<LeaseT>()).sql(" WHERE 1 = 1");
   appendCriteria<LeaseT>(builder, first, name);
   name += '_';
-  builder.sql(") UNION (SELECT ").selectList(columnsOf<LeaseT>()).sql(", 0, 1 FROM ");
+  builder.sql(") UNION ALL (SELECT ").selectList(columnsOf<LeaseT>()).sql(", 0 FROM ");
   builder.sql(tableOf<LeaseT>()).sql(" WHERE 1 = 1");
   appendCriteria<LeaseT>(builder, second, name);
-  builder.sql(") UNION (SELECT ").selectList(columnsOf<LeaseT>()).sql(", 1, 0 FROM ");
+  builder.sql(") UNION ALL (SELECT ").selectList(columnsOf<LeaseT>()).sql(", 1 FROM ");
   builder.sql(tableOf<LeaseT>()).sql(" WHERE address = ");
-  builder.param(addressKind<LeaseT>(), addressValue(address)).sql(") ORDER BY address");
+  builder.param(addressKind<LeaseT>(), addressValue(address)).sql(")");
 
   std::vector<SqlRow> rows = connection_->query(builder.statement(name), builder.params());
   EitherAndLease<LeaseT> found;
-  auto is_true = [](const std::optional<std::string>& flag) { return flag && *flag == "1"; };
   for (SqlRow& row : rows) {
-    if (row.size() < 2) {
+    if (row.empty()) {
       ++skipped_rows_;
       continue;
     }
-    const bool matching = is_true(row.back());
-    const bool at_address = is_true(row[row.size() - 2]);
-    row.resize(row.size() - 2);
+    const bool at_address = row.back() && *row.back() == "1";
+    row.pop_back();
     std::vector<LeaseT> decoded = decodeRows<LeaseT>({row});
     if (decoded.empty()) {
       continue;  // decodeRows() counted the skipped row
     }
     if (at_address) {
-      found.at_address = decoded.front();
-    }
-    if (matching && (found.matching.empty() ||
-                     found.matching.back().address != decoded.front().address)) {
+      found.at_address = std::move(decoded.front());
+    } else {
       found.matching.push_back(std::move(decoded.front()));
     }
   }
+  sortUniqueByAddress(found.matching);
   return found;
 }
 
@@ -262,10 +262,11 @@ EitherAndLease<Lease6> LeaseSession::findEitherAndGet(const LeaseQuery6& first,
 template <typename LeaseT>
 std::vector<LeaseT> LeaseSession::findExpiredLeases(UnixTime now, size_t limit) {
   // One branch per state, each an ordered range scan of the (state, expire) index, so
-  // neither server sorts all expired leases to return the oldest few.
+  // neither server sorts all expired leases to return the oldest few. The branches are merged
+  // here: an outer ORDER BY would make MariaDB copy the rows, TEXT column included, into a
+  // temporary table on disk.
   StatementBuilder builder(connection_->dialect());
   const std::string seconds = std::to_string(now.time_since_epoch().count());
-  builder.sql("SELECT * FROM (");
   for (int state : {0, 1}) {
     builder.sql(state == 0 ? "(" : " UNION ALL (");
     builder.sql("SELECT ").selectList(columnsOf<LeaseT>()).sql(", expire FROM ");
@@ -273,13 +274,42 @@ std::vector<LeaseT> LeaseSession::findExpiredLeases(UnixTime now, size_t limit) 
     builder.sql(" AND expire <= ").param(ColumnKind::kInteger, seconds);
     builder.sql(" ORDER BY expire").limit(limit).sql(")");
   }
-  builder.sql(") expired ORDER BY expire, address").limit(limit);
   auto rows = connection_->query(builder.statement("expired" + familySuffix<LeaseT>()),
                                  builder.params());
+  std::vector<std::pair<int64_t, LeaseT>> dated;  // (expire, lease)
+  dated.reserve(rows.size());
   for (SqlRow& row : rows) {
-    row.pop_back();  // the expire column, used only for ordering
+    const std::optional<std::string> expire = row.empty() ? std::nullopt : row.back();
+    if (row.empty()) {
+      ++skipped_rows_;
+      continue;
+    }
+    row.pop_back();
+    std::vector<LeaseT> decoded = decodeRows<LeaseT>({row});
+    if (decoded.empty()) {
+      continue;  // decodeRows() counted the skipped row
+    }
+    int64_t seconds_at = 0;
+    try {
+      seconds_at = expire ? std::stoll(*expire) : 0;
+    } catch (const std::exception&) {
+      ++skipped_rows_;
+      continue;
+    }
+    dated.emplace_back(seconds_at, std::move(decoded.front()));
   }
-  return decodeRows<LeaseT>(rows);
+  std::sort(dated.begin(), dated.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second.address < b.second.address;
+  });
+  if (limit != 0 && dated.size() > limit) {
+    dated.resize(limit);
+  }
+  std::vector<LeaseT> leases;
+  leases.reserve(dated.size());
+  for (auto& entry : dated) {
+    leases.push_back(std::move(entry.second));
+  }
+  return leases;
 }
 
 std::vector<Lease4> LeaseSession::findExpired4(UnixTime now, size_t limit) {

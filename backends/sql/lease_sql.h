@@ -3,6 +3,7 @@
 // absent identifiers are stored as empty byte strings.
 #pragma once
 
+#include <algorithm>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,6 +39,19 @@ std::vector<std::string> encodeRow(const Lease6& lease);
 // and the column for a value that does not parse.
 Lease4 decodeLease4(const SqlRow& row);
 Lease6 decodeLease6(const SqlRow& row);
+
+// Sorts `leases` by address and keeps one lease per address. Lookups that combine two queries
+// with UNION ALL return a lease that both match twice, in no particular order; deduplicating
+// here rather than with UNION or ORDER BY spares MariaDB a temporary table per lookup, which it
+// writes to disk because the rows hold a TEXT column.
+template <typename LeaseT>
+void sortUniqueByAddress(std::vector<LeaseT>& leases) {
+  std::stable_sort(leases.begin(), leases.end(),
+                   [](const LeaseT& a, const LeaseT& b) { return a.address < b.address; });
+  leases.erase(std::unique(leases.begin(), leases.end(),
+                           [](const LeaseT& a, const LeaseT& b) { return a.address == b.address; }),
+               leases.end());
+}
 
 // Text of one address in its column's form ("3221225985" for 192.0.2.1).
 std::string addressValue(const IPv4Address& address);

@@ -134,6 +134,7 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
         bump(core_.counters.corrupt_rows);  // as find() does: one bad row hides no other
       }
     }
+    sortUniqueByAddress(others);
     return others;
   }
 
