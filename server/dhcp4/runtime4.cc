@@ -81,6 +81,7 @@ GlobalStats4 registerGlobalStats4(stats::StatsRegistry& registry) {
   stats.nak_sent = counter(registry, "pkt4-nak-sent");
   stats.parse_failed = counter(registry, "pkt4-parse-failed");
   stats.receive_drop = counter(registry, "pkt4-receive-drop");
+  stats.queue_full = counter(registry, "pkt4-queue-full");
   stats.send_failed = counter(registry, "pkt4-send-failed");
   stats.lease_write_failed = counter(registry, "pkt4-lease-write-failed");
   stats.reply_options_dropped = counter(registry, "pkt4-reply-options-dropped");

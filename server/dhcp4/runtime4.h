@@ -56,6 +56,7 @@ struct GlobalStats4 {
   stats::Statistic* nak_sent = nullptr;
   stats::Statistic* parse_failed = nullptr;
   stats::Statistic* receive_drop = nullptr;
+  stats::Statistic* queue_full = nullptr;  // dropped after waiting too long to be read
   stats::Statistic* send_failed = nullptr;         // Leasehold: the kernel refused a reply
   stats::Statistic* lease_write_failed = nullptr;  // Leasehold: reply dropped, store failed
   stats::Statistic* reply_options_dropped = nullptr;  // Leasehold: options that did not fit

@@ -33,6 +33,7 @@ GlobalStats6 registerGlobalStats(stats::StatsRegistry& registry) {
   stats.reply_sent = counter(registry, "pkt6-reply-sent");
   stats.parse_failed = counter(registry, "pkt6-parse-failed");
   stats.receive_drop = counter(registry, "pkt6-receive-drop");
+  stats.queue_full = counter(registry, "pkt6-queue-full");
   stats.send_failed = counter(registry, "pkt6-send-failed");
   stats.lease_write_failed = counter(registry, "pkt6-lease-write-failed");
   stats.declined_addresses = counter(registry, "declined-addresses");

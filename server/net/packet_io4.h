@@ -33,6 +33,8 @@ struct Received4 {
   // daemon only counts the frame.
   FrameDrop frame_drop = FrameDrop::kNone;
   packet::Pkt4::Transport transport;
+  // When the kernel queued the datagram; the epoch when the socket gave no time.
+  std::chrono::system_clock::time_point arrived{};
 
   std::span<const uint8_t> payload() const { return {data.data() + payload_offset, payload_size}; }
 };

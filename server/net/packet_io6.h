@@ -20,6 +20,8 @@ struct Received6 {
   size_t size = 0;
   bool truncated = false;
   packet::Pkt6::Transport transport;
+  // When the kernel queued the datagram; the epoch when the socket gave no time.
+  std::chrono::system_clock::time_point arrived{};
 
   std::span<const uint8_t> payload() const { return {data.data(), size}; }
 };

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <vector>
 
+#include "server/net/datagram_batch.h"
 #include "server/packet/frame4.h"
 
 namespace leasehold::net {
@@ -61,6 +62,7 @@ Result<int, std::string> openRawSocket4(int interface_index, uint16_t server_por
   setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one);
   const int buffer_bytes = 4 * 1024 * 1024;
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof buffer_bytes);
+  enableReceiveTimestamps(fd);
 
   sockaddr_ll address{};
   address.sll_family = AF_PACKET;
@@ -77,7 +79,7 @@ Result<int, std::string> openRawSocket4(int interface_index, uint16_t server_por
 RawReceive receiveRawFrame4(int fd, Received4& out) {
   sockaddr_ll source{};
   iovec vector{out.data.data(), out.data.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(tpacket_auxdata))];
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(tpacket_auxdata)) + CMSG_SPACE(sizeof(timespec))];
   msghdr message{};
   message.msg_name = &source;
   message.msg_namelen = sizeof source;
@@ -98,6 +100,7 @@ RawReceive receiveRawFrame4(int fd, Received4& out) {
   out.frame_drop = FrameDrop::kNone;
   out.transport = packet::Pkt4::Transport{};
   out.transport.received_on_raw_socket = true;
+  out.arrived = {};
   if (static_cast<size_t>(size) > out.data.size()) {
     out.truncated = true;
     return RawReceive::kReceived;
@@ -105,6 +108,9 @@ RawReceive receiveRawFrame4(int fd, Received4& out) {
   bool checksum_final = true;
   for (cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr;
        header = CMSG_NXTHDR(&message, header)) {
+    if (readReceiveTimestamp(*header, out.arrived)) {
+      continue;
+    }
     if (header->cmsg_level == SOL_PACKET && header->cmsg_type == PACKET_AUXDATA) {
       tpacket_auxdata auxdata;
       std::memcpy(&auxdata, CMSG_DATA(header), sizeof auxdata);

@@ -45,6 +45,7 @@ Result<int, std::string> openUdpSocket(uint16_t port, bool drop_all) {
   // kernel caps it at net.core.rmem_max.
   const int buffer_bytes = 4 * 1024 * 1024;
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof buffer_bytes);
+  enableReceiveTimestamps(fd);
   if (drop_all && !attachDropAllFilter(fd)) {
     const std::string error = systemError("SO_ATTACH_FILTER on the UDP socket failed");
     close(fd);
@@ -191,8 +192,12 @@ size_t SocketIo4::receiveUdp(std::span<Received4> batch) {
         IPv4Address::fromBytes({reinterpret_cast<const uint8_t*>(&buffers.sources[i].sin_addr), 4});
     out.transport.remote_port = ntohs(buffers.sources[i].sin_port);
     out.transport.local_port = options_.server_port;
+    out.arrived = {};
     for (cmsghdr* control = CMSG_FIRSTHDR(&header); control != nullptr;
          control = CMSG_NXTHDR(const_cast<msghdr*>(&header), control)) {
+      if (readReceiveTimestamp(*control, out.arrived)) {
+        continue;
+      }
       if (control->cmsg_level == IPPROTO_IP && control->cmsg_type == IP_PKTINFO) {
         in_pktinfo info;
         std::memcpy(&info, CMSG_DATA(control), sizeof info);

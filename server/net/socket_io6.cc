@@ -55,6 +55,7 @@ Result<std::unique_ptr<SocketIo6>, std::string> SocketIo6::open(const SocketIo6O
   setsockopt(io->fd_, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
   const int buffer_bytes = 4 * 1024 * 1024;
   setsockopt(io->fd_, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof buffer_bytes);
+  enableReceiveTimestamps(io->fd_);
   sockaddr_in6 address{};
   address.sin6_family = AF_INET6;
   address.sin6_port = htons(options.server_port);
@@ -121,8 +122,12 @@ size_t SocketIo6::receive(std::span<Received6> batch, std::chrono::milliseconds 
     transport.remote_address = IPv6Address::fromBytes({buffers.sources[i].sin6_addr.s6_addr, 16});
     transport.remote_port = ntohs(buffers.sources[i].sin6_port);
     transport.local_port = options_.server_port;
+    std::chrono::system_clock::time_point arrived{};
     for (cmsghdr* control = CMSG_FIRSTHDR(&header); control != nullptr;
          control = CMSG_NXTHDR(const_cast<msghdr*>(&header), control)) {
+      if (readReceiveTimestamp(*control, arrived)) {
+        continue;
+      }
       if (control->cmsg_level == IPPROTO_IPV6 && control->cmsg_type == IPV6_PKTINFO) {
         in6_pktinfo info;
         std::memcpy(&info, CMSG_DATA(control), sizeof info);
@@ -143,6 +148,7 @@ size_t SocketIo6::receive(std::span<Received6> batch, std::chrono::milliseconds 
     out.size = size;
     out.truncated = (header.msg_flags & MSG_TRUNC) != 0;
     out.transport = std::move(transport);
+    out.arrived = arrived;
     ++kept;
   }
   return kept;
