@@ -166,8 +166,8 @@ template <typename LeaseT, typename Query>
 EitherAndLease<LeaseT> LeaseSession::findEitherAndGetLeases(
     const Query& first, const Query& second,
     const typename LeaseTraits<LeaseT>::Address& address) {
-  // One SELECT per part, as in eitherStatement(), each followed by a flag column that says
-  // whether the row is the one at `address`. A lease that is both may come back in three rows.
+  // One SELECT per part, as in eitherStatement(), each followed by a flag column that is 1 for
+  // the row at `address`. A lease that is both may come back in three rows.
   StatementBuilder builder(connection_->dialect());
   std::string name = "either_get" + familySuffix<LeaseT>() + "_";
   builder.sql("(SELECT ").selectList(columnsOf<LeaseT>()).sql(", 0 FROM ");

@@ -41,9 +41,9 @@ Lease4 decodeLease4(const SqlRow& row);
 Lease6 decodeLease6(const SqlRow& row);
 
 // Sorts `leases` by address and keeps one lease per address. Lookups that combine two queries
-// with UNION ALL return a lease that both match twice, in no particular order; deduplicating
-// here rather than with UNION or ORDER BY spares MariaDB a temporary table per lookup, which it
-// writes to disk because the rows hold a TEXT column.
+// with UNION ALL return a lease that both match twice, in no particular order. Deduplicating
+// here rather than with UNION or ORDER BY spares MariaDB a temporary table per lookup, which
+// it writes to disk because the rows contain a TEXT column.
 template <typename LeaseT>
 void sortUniqueByAddress(std::vector<LeaseT>& leases) {
   std::stable_sort(leases.begin(), leases.end(),

@@ -88,12 +88,12 @@ class Service {
   static constexpr size_t kReceiveBatch = 8;
   static constexpr std::chrono::milliseconds kReceiveTimeout{500};
   // A query that waited longer than this between its arrival and a worker is dropped unread.
-  // When queries arrive faster than the server answers them, the socket's queue (4 MiB, some
-  // thousand queries) grows until every answer comes too late for its client, and the work
-  // spent on it is wasted: with a lease database, the rate answered in time fell to a third of
-  // what the server can do. Dropping the stale ones keeps answers in time for the rest; their
-  // clients retransmit as they would after a loss. Kea bounds its queue by count instead
-  // (packet-queue-size), which suits one rate but not another.
+  // When queries arrive faster than the server processes them, the socket's queue (4 MiB, some
+  // thousand queries) grows until every reply is too late for its client, and the work spent
+  // on it is wasted. With a lease database, the rate of replies in time fell to a third of the
+  // server's capacity. Dropping the stale queries keeps the other replies in time, and their
+  // clients retransmit as after any loss. Kea bounds its queue by a count instead
+  // (packet-queue-size), which bounds the wait only at one rate.
   static constexpr std::chrono::milliseconds kMaxQueueWait{500};
 
   void workerLoop() {

@@ -1,9 +1,9 @@
-"""Queries that wait too long to be read are dropped and counted, and newer ones are answered.
+"""Queries that wait too long to be read are dropped and counted; newer ones get replies.
 
 The test stops the daemon with SIGSTOP, sends queries that pile up in its sockets' queues,
 waits past the 500 ms limit and lets the daemon go on. The stale queries must land in
-pkt4-queue-full or pkt6-queue-full (and in the receive-drop total) without an answer; a query
-sent afterwards must be answered as usual.
+pkt4-queue-full or pkt6-queue-full (and in the receive-drop total) without a reply. A query
+sent afterwards must get its reply as usual.
 """
 
 import os
@@ -45,8 +45,8 @@ class QueueWaitCase(SystemTestCase):
         os.kill(pid, signal.SIGSTOP)
         # Resumed here too, so a failing test never leaves a stopped daemon behind.
         self.addCleanup(self.resume_server)
-        # kill() returns before every thread has stopped; a worker still running could read
-        # and answer a query sent now.
+        # kill() returns before every thread has stopped, so a worker still running could
+        # read a query sent now and send its reply.
         wait_until(lambda: all_threads_stopped(pid), STATISTICS_TIMEOUT,
                    f"every thread of PID {pid} stopped")
 
@@ -68,7 +68,7 @@ class QueueWaitCase(SystemTestCase):
                 f"expected {expected}, got "
                 f"{ {name: current.get(name) for name in expected} }") from None
 
-    def run_stale_then_fresh(self, send_query, family, answered):
+    def run_stale_then_fresh(self, send_query, family, replies_sent):
         self.pause_server()
         for number in range(STALE_QUERIES):
             send_query(number + 1)
@@ -77,11 +77,11 @@ class QueueWaitCase(SystemTestCase):
         prefix = f"pkt{family}"
         self.wait_for_statistics({f"{prefix}-queue-full": STALE_QUERIES,
                                   f"{prefix}-receive-drop": STALE_QUERIES,
-                                  f"{prefix}-received": STALE_QUERIES, answered: 0})
+                                  f"{prefix}-received": STALE_QUERIES, replies_sent: 0})
         self.assertIn(f"DHCP{family}_QUEUE_FULL", self.server.log())
 
         send_query(STALE_QUERIES + 1)
-        self.wait_for_statistics({f"{prefix}-queue-full": STALE_QUERIES, answered: 1})
+        self.wait_for_statistics({f"{prefix}-queue-full": STALE_QUERIES, replies_sent: 1})
 
 
 class Dhcp4QueueWaitTest(QueueWaitCase):
