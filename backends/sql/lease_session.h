@@ -52,8 +52,21 @@ class LeaseSession final : public SqlSession {
     std::vector<WriteOp*> ops;
   };
 
+  // The statements of one family in a MySQL read-back batch, and where their results land.
+  struct ReadBackPart {
+    std::vector<WriteOp*> adds;                         // in the multi-row INSERT
+    std::vector<std::pair<WriteOp*, size_t>> row_writes;  // updates and removes, statement index
+    size_t select_index = 0;                            // the read-back SELECT, when adds exist
+  };
+
   void commitSetBased(std::span<WriteOp* const> ops);
   void commitRowByRow(std::span<WriteOp* const> ops);
+  void commitReadBack(std::span<WriteOp* const> ops);
+  template <typename LeaseT>
+  void appendReadBack(std::span<WriteOp* const> ops, std::vector<BoundStatement>& statements,
+                      ReadBackPart& part);
+  template <typename LeaseT>
+  void applyReadBack(const ReadBackPart& part, const std::vector<BatchResult>& results);
   template <typename LeaseT>
   void appendSetBased(std::span<WriteOp* const> ops, std::vector<BoundStatement>& statements,
                       std::vector<SetBasedPart>& parts);

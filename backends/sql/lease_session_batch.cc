@@ -3,8 +3,11 @@
 // PostgreSQL gets set-based statements: per family and kind, one EXECUTE of a statement that
 // unnests arrays of values, whose RETURNING clause names the rows that applied. The statements
 // are prepared once per connection, so a batch costs the server no parsing or planning per row.
-// MySQL has no arrays, so it gets one statement per write, all sent as one multi-statement
-// request with a SELECT ROW_COUNT() after each.
+// MySQL has no arrays and no RETURNING on UPDATE. Its adds go into one multi-row INSERT per
+// family, and one SELECT afterwards reads back every added address and every row of the
+// clients the lookups name; the session works out from those rows which adds applied and which
+// rows each lookup matches. Updates and removes stay one statement each, with a SELECT
+// ROW_COUNT() after each. Everything is sent as one multi-statement request.
 #include <algorithm>
 #include <set>
 
@@ -181,14 +184,248 @@ WriteOutcome missedOutcome(const WriteOp& op) {
   return WriteOutcome::kNotFound;
 }
 
+// True when the rows of one client identifier (client identifier, DUID or hardware address)
+// contain every match of `query`, so a read-back by identifier can answer it. Hostname
+// matching is left to the server, whose case folding the session does not repeat.
+bool readBackCanAnswer(const LeaseQuery4& query) {
+  return (query.client_id || query.hwaddr) && !query.hostname && !query.after &&
+         query.limit == 0;
+}
+
+bool readBackCanAnswer(const LeaseQuery6& query) {
+  return (query.duid || query.hwaddr) && !query.hostname && !query.after && query.limit == 0;
+}
+
+// True when `lease` matches every criterion of `query`, as the lookup's SQL would decide.
+// REQUIRES: readBackCanAnswer(query).
+bool matchesQuery(const LeaseQuery4& query, const Lease4& lease) {
+  return (!query.subnet_id || lease.subnet_id == *query.subnet_id) &&
+         (!query.hwaddr || lease.hwaddr == *query.hwaddr) &&
+         (!query.client_id || lease.client_id == *query.client_id) &&
+         (!query.state || lease.state == *query.state);
+}
+
+bool matchesQuery(const LeaseQuery6& query, const Lease6& lease) {
+  return (!query.subnet_id || lease.subnet_id == *query.subnet_id) &&
+         (!query.hwaddr || lease.hwaddr == *query.hwaddr) &&
+         (!query.duid || lease.duid == *query.duid) &&
+         (!query.iaid || lease.iaid == *query.iaid) &&
+         (!query.type || lease.type == *query.type) &&
+         (!query.state || lease.state == *query.state);
+}
+
+// True when every lookup in `ops` can be answered by a read-back (readBackCanAnswer).
+bool readBackCanAnswerAll(std::span<WriteOp* const> ops) {
+  for (const WriteOp* op : ops) {
+    if (const auto* queries = std::get_if<EitherQuery4>(&op->lookup)) {
+      if (!readBackCanAnswer(queries->first) || !readBackCanAnswer(queries->second)) {
+        return false;
+      }
+    } else if (const auto* queries = std::get_if<EitherQuery6>(&op->lookup)) {
+      if (!readBackCanAnswer(queries->first) || !readBackCanAnswer(queries->second)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Appends the hex text of `bytes` to `values` unless it is already there.
+void addUnique(std::vector<std::string>& values, const std::vector<uint8_t>& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string text;
+  for (uint8_t byte : bytes) {
+    text.push_back(kDigits[byte >> 4]);
+    text.push_back(kDigits[byte & 0x0f]);
+  }
+  if (std::find(values.begin(), values.end(), text) == values.end()) {
+    values.push_back(std::move(text));
+  }
+}
+
 }  // namespace
 
 void LeaseSession::commitBatch(std::span<WriteOp* const> ops) {
   if (connection_->dialect() == Dialect::kPostgres) {
     commitSetBased(ops);
+  } else if (readBackCanAnswerAll(ops)) {
+    commitReadBack(ops);
   } else {
     commitRowByRow(ops);
   }
+}
+
+template <typename LeaseT>
+void LeaseSession::appendReadBack(std::span<WriteOp* const> ops,
+                                  std::vector<BoundStatement>& statements, ReadBackPart& part) {
+  using Query = std::conditional_t<kIsV4<LeaseT>, LeaseQuery4, LeaseQuery6>;
+  using Either = std::pair<Query, Query>;
+  const auto columns = columnsOf<LeaseT>();
+  const std::string table = tableOf<LeaseT>();
+
+  for (WriteOp* op : ops) {
+    if (op->isV4() != kIsV4<LeaseT>) {
+      continue;
+    }
+    if (op->kind == WriteKind::kAdd) {
+      part.adds.push_back(op);
+    } else {
+      part.row_writes.emplace_back(op, statements.size());
+      appendWrite<LeaseT>(*op, statements);
+    }
+  }
+  if (part.adds.empty()) {
+    return;
+  }
+
+  // ON DUPLICATE KEY UPDATE turns an add over a taken address into a no-op that the read-back
+  // reports as a conflict. IGNORE would also hide a row the server rejects for another reason
+  // (a CHECK constraint, a value too long), which must fail the batch instead.
+  StatementBuilder insert(Dialect::kMysql);
+  insert.sql("INSERT INTO ").sql(table).sql(" (");
+  for (size_t i = 0; i < columns.size(); ++i) {
+    insert.sql(i == 0 ? "" : ", ").sql(columns[i].name);
+  }
+  insert.sql(") VALUES ");
+  for (size_t row = 0; row < part.adds.size(); ++row) {
+    const std::vector<std::string> values = encodeRow(std::get<LeaseT>(part.adds[row]->lease));
+    insert.sql(row == 0 ? "(" : ", (");
+    for (size_t i = 0; i < columns.size(); ++i) {
+      insert.sql(i == 0 ? "" : ", ").param(columns[i].kind, values[i]);
+    }
+    insert.sql(")");
+  }
+  insert.sql(" ON DUPLICATE KEY UPDATE address = address");
+  statements.push_back({insert.text(), insert.params()});
+
+  // The identifiers the lookups name; each lookup query is matched through one of them.
+  std::vector<std::string> client_ids;  // client identifiers (DHCPv4) or DUIDs (DHCPv6)
+  std::vector<std::string> hwaddrs;
+  for (const WriteOp* op : part.adds) {
+    const auto* either = std::get_if<Either>(&op->lookup);
+    if (either == nullptr) {
+      continue;
+    }
+    for (const Query* query : {&either->first, &either->second}) {
+      if constexpr (kIsV4<LeaseT>) {
+        if (query->client_id) {
+          addUnique(client_ids, *query->client_id);
+          continue;
+        }
+      } else {
+        if (query->duid) {
+          addUnique(client_ids, *query->duid);
+          continue;
+        }
+      }
+      addUnique(hwaddrs, query->hwaddr->bytes);
+    }
+  }
+
+  // FORCE INDEX makes MariaDB read each index for its own list and merge the row sets
+  // (index_merge), whatever its estimates say.
+  const std::string client_column = kIsV4<LeaseT> ? "client_id" : "duid";
+  std::string indexes = "PRIMARY";
+  if (!client_ids.empty()) {
+    indexes += ", " + table + "_by_" + client_column;
+  }
+  if (!hwaddrs.empty()) {
+    indexes += ", " + table + "_by_hwaddr";
+  }
+  StatementBuilder select(Dialect::kMysql);
+  select.sql("SELECT ").selectList(columns).sql(" FROM ").sql(table);
+  select.sql(" FORCE INDEX (").sql(indexes).sql(") WHERE address IN (");
+  for (size_t i = 0; i < part.adds.size(); ++i) {
+    select.sql(i == 0 ? "" : ", ")
+        .param(addressKind<LeaseT>(), addressValue(std::get<LeaseT>(part.adds[i]->lease).address));
+  }
+  select.sql(")");
+  for (const auto& [column, values] :
+       {std::pair{client_column, &client_ids}, std::pair{std::string("hwaddr"), &hwaddrs}}) {
+    if (values->empty()) {
+      continue;
+    }
+    select.sql(" OR ").sql(column).sql(" IN (");
+    for (size_t i = 0; i < values->size(); ++i) {
+      select.sql(i == 0 ? "" : ", ").param(ColumnKind::kBytes, (*values)[i]);
+    }
+    select.sql(")");
+  }
+  part.select_index = statements.size();
+  statements.push_back({select.text(), select.params()});
+}
+
+template <typename LeaseT>
+void LeaseSession::applyReadBack(const ReadBackPart& part, const std::vector<BatchResult>& results) {
+  using Query = std::conditional_t<kIsV4<LeaseT>, LeaseQuery4, LeaseQuery6>;
+  using Either = std::pair<Query, Query>;
+  for (const auto& [op, index] : part.row_writes) {
+    op->outcome = results.at(index).changed > 0 ? WriteOutcome::kApplied : missedOutcome(*op);
+  }
+  if (part.adds.empty()) {
+    return;
+  }
+
+  std::vector<std::pair<const SqlRow*, LeaseT>> rows;
+  for (const SqlRow& row : results.at(part.select_index).rows) {
+    try {
+      if constexpr (kIsV4<LeaseT>) {
+        rows.emplace_back(&row, decodeLease4(row));
+      } else {
+        rows.emplace_back(&row, decodeLease6(row));
+      }
+    } catch (const SqlError&) {
+      ++skipped_rows_;  // one corrupt row must not hide the others
+    }
+  }
+  for (WriteOp* op : part.adds) {
+    const LeaseT& lease = std::get<LeaseT>(op->lease);
+    // The row at the address is this add's when it holds exactly its values: an add that lost
+    // to another writer finds that writer's lease there.
+    const auto stored = std::find_if(rows.begin(), rows.end(), [&](const auto& row) {
+      return row.second.address == lease.address;
+    });
+    op->outcome = stored != rows.end() && stored->second == lease ? WriteOutcome::kApplied
+                                                                  : WriteOutcome::kConflict;
+    const auto* either = std::get_if<Either>(&op->lookup);
+    if (either == nullptr) {
+      continue;
+    }
+    for (const auto& [raw, found] : rows) {
+      if (matchesQuery(either->first, found) || matchesQuery(either->second, found)) {
+        op->lookup_rows.push_back(*raw);
+      }
+    }
+  }
+}
+
+void LeaseSession::commitReadBack(std::span<WriteOp* const> ops) {
+  std::vector<BoundStatement> statements;
+  ReadBackPart parts[2];
+  appendReadBack<Lease4>(ops, statements, parts[0]);
+  appendReadBack<Lease6>(ops, statements, parts[1]);
+
+  std::vector<BatchResult> results;
+  try {
+    results = connection_->executeBatch(statements);
+  } catch (const SqlError& error) {
+    if (error.kind() != SqlError::Kind::kStatement || error.opIndex() < 0) {
+      throw;
+    }
+    // A row write's failure names its op. A failing INSERT or SELECT covers many ops, so the
+    // committer retries them one by one.
+    for (const ReadBackPart& part : parts) {
+      for (const auto& [op, index] : part.row_writes) {
+        if (index == static_cast<size_t>(error.opIndex())) {
+          const auto position = std::find(ops.begin(), ops.end(), op) - ops.begin();
+          throw SqlError(error.kind(), error.what(), position);
+        }
+      }
+    }
+    throw SqlError(error.kind(), error.what());
+  }
+  applyReadBack<Lease4>(parts[0], results);
+  applyReadBack<Lease6>(parts[1], results);
 }
 
 template <typename LeaseT>
