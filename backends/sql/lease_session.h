@@ -36,6 +36,10 @@ class LeaseSession final : public SqlSession {
                                           const IPv4Address& address) override;
   EitherAndLease<Lease6> findEitherAndGet(const LeaseQuery6& first, const LeaseQuery6& second,
                                           const IPv6Address& address) override;
+  std::vector<EitherAndLease<Lease4>> findEitherAndGetMany(
+      std::span<const EitherGet<Lease4>> requests) override;
+  std::vector<EitherAndLease<Lease6>> findEitherAndGetMany(
+      std::span<const EitherGet<Lease6>> requests) override;
   std::vector<Lease4> findExpired4(UnixTime now, size_t limit) override;
   std::vector<Lease6> findExpired6(UnixTime now, size_t limit) override;
   std::vector<GapScan> scanGaps(bool v4, std::span<const GapRange> ranges,
@@ -67,6 +71,12 @@ class LeaseSession final : public SqlSession {
                       ReadBackPart& part);
   template <typename LeaseT>
   void applyReadBack(const ReadBackPart& part, const std::vector<BatchResult>& results);
+  template <typename LeaseT>
+  std::vector<EitherAndLease<LeaseT>> findEitherAndGetCombined(
+      std::span<const EitherGet<LeaseT>> requests);
+  // Decodes `rows`, keeping each lease with its row; counts and skips rows that do not decode.
+  template <typename LeaseT>
+  std::vector<std::pair<const SqlRow*, LeaseT>> decodeKeepingRows(const std::vector<SqlRow>& rows);
   template <typename LeaseT>
   void appendSetBased(std::span<WriteOp* const> ops, std::vector<BoundStatement>& statements,
                       std::vector<SetBasedPart>& parts);

@@ -243,6 +243,67 @@ void addUnique(std::vector<std::string>& values, const std::vector<uint8_t>& byt
   }
 }
 
+// The read-back SELECT: every row at one of `addresses` (column text, as addressValue()
+// writes it) or with a client identifier, DUID or hardware address that one of `queries`
+// names. Sets `name` to a name unique to the statement's shape.
+// REQUIRES: readBackCanAnswer(*query) for every query.
+template <typename LeaseT, typename Query>
+StatementBuilder readBackSelect(Dialect dialect, const std::vector<std::string>& addresses,
+                                const std::vector<const Query*>& queries, std::string& name) {
+  std::vector<std::string> client_ids;  // client identifiers (DHCPv4) or DUIDs (DHCPv6)
+  std::vector<std::string> hwaddrs;
+  for (const Query* query : queries) {
+    if constexpr (kIsV4<LeaseT>) {
+      if (query->client_id) {
+        addUnique(client_ids, *query->client_id);
+        continue;
+      }
+    } else {
+      if (query->duid) {
+        addUnique(client_ids, *query->duid);
+        continue;
+      }
+    }
+    addUnique(hwaddrs, query->hwaddr->bytes);
+  }
+
+  const std::string table = tableOf<LeaseT>();
+  const std::string client_column = kIsV4<LeaseT> ? "client_id" : "duid";
+  StatementBuilder select(dialect);
+  select.sql("SELECT ").selectList(columnsOf<LeaseT>()).sql(" FROM ").sql(table);
+  if (dialect == Dialect::kMysql) {
+    // FORCE INDEX makes MariaDB read each index for its own list and merge the row sets
+    // (index_merge), whatever its estimates say.
+    std::string indexes = "PRIMARY";
+    if (!client_ids.empty()) {
+      indexes += ", " + table + "_by_" + client_column;
+    }
+    if (!hwaddrs.empty()) {
+      indexes += ", " + table + "_by_hwaddr";
+    }
+    select.sql(" FORCE INDEX (").sql(indexes).sql(")");
+  }
+  select.sql(" WHERE address IN (");
+  for (size_t i = 0; i < addresses.size(); ++i) {
+    select.sql(i == 0 ? "" : ", ").param(addressKind<LeaseT>(), addresses[i]);
+  }
+  select.sql(")");
+  for (const auto& [column, values] :
+       {std::pair{client_column, &client_ids}, std::pair{std::string("hwaddr"), &hwaddrs}}) {
+    if (values->empty()) {
+      continue;
+    }
+    select.sql(" OR ").sql(column).sql(" IN (");
+    for (size_t i = 0; i < values->size(); ++i) {
+      select.sql(i == 0 ? "" : ", ").param(ColumnKind::kBytes, (*values)[i]);
+    }
+    select.sql(")");
+  }
+  name = "read_back" + familySuffix<LeaseT>() + "_" + std::to_string(addresses.size()) + "_" +
+         std::to_string(client_ids.size()) + "_" + std::to_string(hwaddrs.size());
+  return select;
+}
+
 }  // namespace
 
 void LeaseSession::commitBatch(std::span<WriteOp* const> ops) {
@@ -298,59 +359,19 @@ void LeaseSession::appendReadBack(std::span<WriteOp* const> ops,
   insert.sql(" ON DUPLICATE KEY UPDATE address = address");
   statements.push_back({insert.text(), insert.params()});
 
-  // The identifiers the lookups name; each lookup query is matched through one of them.
-  std::vector<std::string> client_ids;  // client identifiers (DHCPv4) or DUIDs (DHCPv6)
-  std::vector<std::string> hwaddrs;
+  std::vector<std::string> addresses;
   for (const WriteOp* op : part.adds) {
-    const auto* either = std::get_if<Either>(&op->lookup);
-    if (either == nullptr) {
-      continue;
-    }
-    for (const Query* query : {&either->first, &either->second}) {
-      if constexpr (kIsV4<LeaseT>) {
-        if (query->client_id) {
-          addUnique(client_ids, *query->client_id);
-          continue;
-        }
-      } else {
-        if (query->duid) {
-          addUnique(client_ids, *query->duid);
-          continue;
-        }
-      }
-      addUnique(hwaddrs, query->hwaddr->bytes);
+    addresses.push_back(addressValue(std::get<LeaseT>(op->lease).address));
+  }
+  std::vector<const Query*> queries;
+  for (const WriteOp* op : part.adds) {
+    if (const auto* either = std::get_if<Either>(&op->lookup)) {
+      queries.push_back(&either->first);
+      queries.push_back(&either->second);
     }
   }
-
-  // FORCE INDEX makes MariaDB read each index for its own list and merge the row sets
-  // (index_merge), whatever its estimates say.
-  const std::string client_column = kIsV4<LeaseT> ? "client_id" : "duid";
-  std::string indexes = "PRIMARY";
-  if (!client_ids.empty()) {
-    indexes += ", " + table + "_by_" + client_column;
-  }
-  if (!hwaddrs.empty()) {
-    indexes += ", " + table + "_by_hwaddr";
-  }
-  StatementBuilder select(Dialect::kMysql);
-  select.sql("SELECT ").selectList(columns).sql(" FROM ").sql(table);
-  select.sql(" FORCE INDEX (").sql(indexes).sql(") WHERE address IN (");
-  for (size_t i = 0; i < part.adds.size(); ++i) {
-    select.sql(i == 0 ? "" : ", ")
-        .param(addressKind<LeaseT>(), addressValue(std::get<LeaseT>(part.adds[i]->lease).address));
-  }
-  select.sql(")");
-  for (const auto& [column, values] :
-       {std::pair{client_column, &client_ids}, std::pair{std::string("hwaddr"), &hwaddrs}}) {
-    if (values->empty()) {
-      continue;
-    }
-    select.sql(" OR ").sql(column).sql(" IN (");
-    for (size_t i = 0; i < values->size(); ++i) {
-      select.sql(i == 0 ? "" : ", ").param(ColumnKind::kBytes, (*values)[i]);
-    }
-    select.sql(")");
-  }
+  std::string name;
+  const StatementBuilder select = readBackSelect<LeaseT>(Dialect::kMysql, addresses, queries, name);
   part.select_index = statements.size();
   statements.push_back({select.text(), select.params()});
 }
@@ -366,18 +387,7 @@ void LeaseSession::applyReadBack(const ReadBackPart& part, const std::vector<Bat
     return;
   }
 
-  std::vector<std::pair<const SqlRow*, LeaseT>> rows;
-  for (const SqlRow& row : results.at(part.select_index).rows) {
-    try {
-      if constexpr (kIsV4<LeaseT>) {
-        rows.emplace_back(&row, decodeLease4(row));
-      } else {
-        rows.emplace_back(&row, decodeLease6(row));
-      }
-    } catch (const SqlError&) {
-      ++skipped_rows_;  // one corrupt row must not hide the others
-    }
-  }
+  const auto rows = decodeKeepingRows<LeaseT>(results.at(part.select_index).rows);
   for (WriteOp* op : part.adds) {
     const LeaseT& lease = std::get<LeaseT>(op->lease);
     // The row at the address is this add's when it holds exactly its values: an add that lost
@@ -627,6 +637,83 @@ void LeaseSession::appendWrite(const WriteOp& op, std::vector<BoundStatement>& s
       break;
   }
   statements.push_back({builder.text(), builder.params()});
+}
+
+template <typename LeaseT>
+std::vector<std::pair<const SqlRow*, LeaseT>> LeaseSession::decodeKeepingRows(
+    const std::vector<SqlRow>& rows) {
+  std::vector<std::pair<const SqlRow*, LeaseT>> decoded;
+  decoded.reserve(rows.size());
+  for (const SqlRow& row : rows) {
+    try {
+      if constexpr (kIsV4<LeaseT>) {
+        decoded.emplace_back(&row, decodeLease4(row));
+      } else {
+        decoded.emplace_back(&row, decodeLease6(row));
+      }
+    } catch (const SqlError&) {
+      ++skipped_rows_;  // one corrupt row must not hide the others
+    }
+  }
+  return decoded;
+}
+
+template <typename LeaseT>
+std::vector<EitherAndLease<LeaseT>> LeaseSession::findEitherAndGetCombined(
+    std::span<const EitherGet<LeaseT>> requests) {
+  using Query = typename EitherGet<LeaseT>::Query;
+  const bool combinable = requests.size() > 1 && std::all_of(
+      requests.begin(), requests.end(), [](const EitherGet<LeaseT>& request) {
+        return readBackCanAnswer(request.first) && readBackCanAnswer(request.second);
+      });
+  if (!combinable) {
+    std::vector<EitherAndLease<LeaseT>> found;
+    for (const auto& request : requests) {
+      found.push_back(findEitherAndGet(request.first, request.second, request.address));
+    }
+    return found;
+  }
+
+  std::vector<std::string> addresses;
+  std::vector<const Query*> queries;
+  for (const auto& request : requests) {
+    const std::string address = addressValue(request.address);
+    if (std::find(addresses.begin(), addresses.end(), address) == addresses.end()) {
+      addresses.push_back(address);
+    }
+    queries.push_back(&request.first);
+    queries.push_back(&request.second);
+  }
+  std::string name;
+  const StatementBuilder select =
+      readBackSelect<LeaseT>(connection_->dialect(), addresses, queries, name);
+  const std::vector<SqlRow> rows = connection_->query(select.statement(name), select.params());
+
+  std::vector<EitherAndLease<LeaseT>> found(requests.size());
+  for (const auto& [row, lease] : decodeKeepingRows<LeaseT>(rows)) {
+    for (size_t i = 0; i < requests.size(); ++i) {
+      if (lease.address == requests[i].address) {
+        found[i].at_address = lease;
+      }
+      if (matchesQuery(requests[i].first, lease) || matchesQuery(requests[i].second, lease)) {
+        found[i].matching.push_back(lease);
+      }
+    }
+  }
+  for (auto& one : found) {
+    sortUniqueByAddress(one.matching);
+  }
+  return found;
+}
+
+std::vector<EitherAndLease<Lease4>> LeaseSession::findEitherAndGetMany(
+    std::span<const EitherGet<Lease4>> requests) {
+  return findEitherAndGetCombined<Lease4>(requests);
+}
+
+std::vector<EitherAndLease<Lease6>> LeaseSession::findEitherAndGetMany(
+    std::span<const EitherGet<Lease6>> requests) {
+  return findEitherAndGetCombined<Lease6>(requests);
 }
 
 }  // namespace leasehold::sql

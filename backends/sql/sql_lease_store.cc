@@ -1,6 +1,9 @@
 #include "backends/sql/sql_lease_store.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <thread>
 #include <type_traits>
 
@@ -101,8 +104,7 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
                                          "findEither takes queries without after or limit"});
       }
     }
-    return read(
-        [&](SqlSession& session) { return session.findEitherAndGet(first, second, address); });
+    return findEitherAndGetCombined(EitherGet<LeaseT>{first, second, address});
   }
 
   StoreResult<std::vector<LeaseT>> addAndFindEither(const LeaseT& lease, const Query& first,
@@ -160,6 +162,67 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
   }
 
  private:
+  // One caller's findEitherAndGet() waiting in the read combiner.
+  struct CombinedRead {
+    EitherGet<LeaseT> request;
+    StoreResult<EitherAndLease<LeaseT>> result = EitherAndLease<LeaseT>{};
+    enum class State { kWaiting, kTaken, kDone } state = State::kWaiting;
+  };
+
+  // Runs `request` together with the requests of other callers that wait at the same time:
+  // at most kCombinedReadsInFlight statements run at once, and a caller that finds them all
+  // busy waits until one ends, then runs every request that waits by then in one statement
+  // (findEitherAndGetMany). At low rates each request runs alone and waits for nothing; under
+  // load one statement serves many DISCOVERs, which is where the database saves its CPU.
+  StoreResult<EitherAndLease<LeaseT>> findEitherAndGetCombined(EitherGet<LeaseT> request) {
+    CombinedRead own{std::move(request)};
+    std::unique_lock lock(combiner_mutex_);
+    waiting_reads_.push_back(&own);
+    while (own.state != CombinedRead::State::kDone) {
+      if (own.state != CombinedRead::State::kWaiting || reads_in_flight_ >= kCombinedReadsInFlight) {
+        combiner_done_.wait(lock);
+        continue;
+      }
+      // This caller runs the waiting requests, its own first.
+      std::vector<CombinedRead*> batch{&own};
+      std::erase(waiting_reads_, &own);
+      while (!waiting_reads_.empty() && batch.size() < kMaxCombinedReads) {
+        batch.push_back(waiting_reads_.front());
+        waiting_reads_.pop_front();
+      }
+      for (CombinedRead* read : batch) {
+        read->state = CombinedRead::State::kTaken;
+      }
+      ++reads_in_flight_;
+      lock.unlock();
+
+      std::vector<EitherGet<LeaseT>> requests;
+      requests.reserve(batch.size());
+      for (const CombinedRead* read : batch) {
+        requests.push_back(read->request);
+      }
+      auto found = read([&](SqlSession& session) {
+        return session.findEitherAndGetMany(std::span<const EitherGet<LeaseT>>(requests));
+      });
+
+      lock.lock();
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (!found) {
+          batch[i]->result = makeUnexpected(found.error());
+        } else if (i < found->size()) {
+          batch[i]->result = std::move((*found)[i]);
+        } else {
+          batch[i]->result = makeUnexpected(
+              StoreError{StoreError::Code::kInternal, "a combined read returned too few results"});
+        }
+        batch[i]->state = CombinedRead::State::kDone;
+      }
+      --reads_in_flight_;
+      combiner_done_.notify_all();
+    }
+    return std::move(own.result);
+  }
+
   static Unexpected<StoreError> readonlyError() {
     return makeUnexpected(StoreError{StoreError::Code::kInvalid,
                                      "the lease database is configured read-only (readonly: "
@@ -265,6 +328,15 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
   }
 
   SqlLeaseStore::Core& core_;
+
+  // Statements of combined reads that run at once, and requests per statement. Two in flight
+  // keep a database busy from one node while letting requests queue up to be combined.
+  static constexpr size_t kCombinedReadsInFlight = 2;
+  static constexpr size_t kMaxCombinedReads = 64;
+  std::mutex combiner_mutex_;
+  std::condition_variable combiner_done_;
+  std::deque<CombinedRead*> waiting_reads_;  // GUARDED_BY(combiner_mutex_)
+  size_t reads_in_flight_ = 0;               // GUARDED_BY(combiner_mutex_)
 };
 
 template <typename LeaseT>

@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -60,6 +61,17 @@ struct GapScan {
   std::vector<std::pair<unsigned __int128, std::optional<unsigned __int128>>> gaps;
 };
 
+// One findEitherAndGet() call of a combined read (SqlSession::findEitherAndGetMany).
+template <typename LeaseT>
+struct EitherGet {
+  using Query = std::conditional_t<std::is_same_v<LeaseT, Lease4>, LeaseQuery4, LeaseQuery6>;
+  using Address = std::conditional_t<std::is_same_v<LeaseT, Lease4>, IPv4Address, IPv6Address>;
+
+  Query first;
+  Query second;
+  Address address;
+};
+
 struct GapRange {
   unsigned __int128 low = 0;
   unsigned __int128 high = 0;
@@ -90,6 +102,24 @@ class SqlSession {
   virtual EitherAndLease<Lease6> findEitherAndGet(const LeaseQuery6& first,
                                                   const LeaseQuery6& second,
                                                   const IPv6Address& address) = 0;
+  // findEitherAndGet() for each request, in request order. A session may answer them all with
+  // one statement; this default runs one per request.
+  virtual std::vector<EitherAndLease<Lease4>> findEitherAndGetMany(
+      std::span<const EitherGet<Lease4>> requests) {
+    std::vector<EitherAndLease<Lease4>> found;
+    for (const auto& request : requests) {
+      found.push_back(findEitherAndGet(request.first, request.second, request.address));
+    }
+    return found;
+  }
+  virtual std::vector<EitherAndLease<Lease6>> findEitherAndGetMany(
+      std::span<const EitherGet<Lease6>> requests) {
+    std::vector<EitherAndLease<Lease6>> found;
+    for (const auto& request : requests) {
+      found.push_back(findEitherAndGet(request.first, request.second, request.address));
+    }
+    return found;
+  }
   virtual std::vector<Lease4> findExpired4(UnixTime now, size_t limit) = 0;
   virtual std::vector<Lease6> findExpired6(UnixTime now, size_t limit) = 0;
 

@@ -1,12 +1,91 @@
 // LeaseStore contract tests run against PostgreSQL and MySQL.
 #include <gtest/gtest.h>
 
+#include "backends/sql/lease_session.h"
 #include "tests/integration/backends/sql_store_fixture.h"
 
 namespace leasehold::testing {
 namespace {
 
 using Code = StoreError::Code;
+
+// Checks that findEitherAndGetMany() returns, per request, what findEitherAndGet() returns.
+template <typename LeaseT>
+void expectCombinedEqualsSingle(sql::LeaseSession& session,
+                                const std::vector<sql::EitherGet<LeaseT>>& requests) {
+  const auto combined =
+      session.findEitherAndGetMany(std::span<const sql::EitherGet<LeaseT>>(requests));
+  ASSERT_EQ(combined.size(), requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const auto single =
+        session.findEitherAndGet(requests[i].first, requests[i].second, requests[i].address);
+    EXPECT_EQ(combined[i].matching, single.matching) << "request " << i;
+    EXPECT_EQ(combined[i].at_address, single.at_address) << "request " << i;
+  }
+}
+
+TEST_P(SqlStoreTest, CombinedLease4ReadsMatchSingleReads) {
+  Lease4 first = lease4("10.4.0.1", 1, 1);
+  Lease4 same_client_other_subnet = lease4("10.4.0.2", 1, 2);
+  Lease4 no_client_id = lease4("10.4.0.3", 2, 1);
+  no_client_id.client_id.clear();
+  Lease4 stranger = lease4("10.4.0.4", 3, 1);
+  for (const Lease4* lease : {&first, &same_client_other_subnet, &no_client_id, &stranger}) {
+    ASSERT_TRUE(leases4().add(*lease));
+  }
+  LeaseQuery4 by_client_id;
+  by_client_id.client_id = first.client_id;
+  by_client_id.subnet_id = 1;
+  LeaseQuery4 by_hwaddr;
+  by_hwaddr.hwaddr = first.hwaddr;
+  by_hwaddr.subnet_id = 1;
+  LeaseQuery4 anywhere_by_client_id;
+  anywhere_by_client_id.client_id = first.client_id;
+  LeaseQuery4 other_hwtype;
+  other_hwtype.hwaddr = HwAddr{6, no_client_id.hwaddr.bytes};
+  LeaseQuery4 by_state;
+  by_state.hwaddr = no_client_id.hwaddr;
+  by_state.state = LeaseState::kDeclined;
+  LeaseQuery4 second_client;
+  second_client.hwaddr = no_client_id.hwaddr;
+  second_client.subnet_id = 1;
+
+  sql::LeaseSession session(connectRaw(GetParam(), database().config()));
+  expectCombinedEqualsSingle<Lease4>(
+      session, {{by_client_id, by_hwaddr, v4("10.4.0.9")},
+                {anywhere_by_client_id, by_hwaddr, first.address},
+                {by_state, second_client, stranger.address},
+                {other_hwtype, by_client_id, v4("10.4.0.3")},
+                {by_client_id, by_hwaddr, v4("10.4.0.9")}});
+}
+
+TEST_P(SqlStoreTest, CombinedLease6ReadsMatchSingleReads) {
+  Lease6 first = lease6("2001:db8:4::1", 1, 1);
+  Lease6 prefix = lease6("2001:db8:4:100::", 1, 1);
+  prefix.type = LeaseType::kPd;
+  prefix.prefix_length = 56;
+  Lease6 other = lease6("2001:db8:4::2", 2, 1);
+  for (const Lease6* lease : {&first, &prefix, &other}) {
+    ASSERT_TRUE(leases6().add(*lease));
+  }
+  LeaseQuery6 addresses;
+  addresses.duid = first.duid;
+  addresses.iaid = first.iaid;
+  addresses.type = LeaseType::kNa;
+  addresses.subnet_id = 1;
+  LeaseQuery6 prefixes;
+  prefixes.duid = first.duid;
+  prefixes.type = LeaseType::kPd;
+  LeaseQuery6 other_duid;
+  other_duid.duid = other.duid;
+  other_duid.subnet_id = 1;
+
+  sql::LeaseSession session(connectRaw(GetParam(), database().config()));
+  expectCombinedEqualsSingle<Lease6>(
+      session, {{addresses, addresses, v6("2001:db8:4::9")},
+                {prefixes, addresses, other.address},
+                {other_duid, other_duid, first.address}});
+}
 
 TEST_P(SqlStoreTest, AddedLease4RoundTripsEveryField) {
   Lease4 lease = lease4("192.0.2.10", 7, 42);
