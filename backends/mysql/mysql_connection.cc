@@ -72,6 +72,40 @@ auto translated(Body body) -> decltype(body()) {
   return *instance;
 }
 
+// Writes `statement` with each ? replaced by a literal: integers as digits, everything else
+// as a hex literal with a character set, which needs no escaping.
+std::string inlineParams(const sql::BoundStatement& statement) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string rendered;
+  size_t next = 0;
+  for (char c : statement.text) {
+    if (c != '?') {
+      rendered.push_back(c);
+      continue;
+    }
+    if (next >= statement.params.size()) {
+      throw SqlError(SqlError::Kind::kStatement, "statement has more placeholders than values");
+    }
+    const sql::SqlParam& param = statement.params[next++];
+    if (param.integer) {
+      const bool digits = !param.value.empty() &&
+                          param.value.find_first_not_of("-0123456789") == std::string::npos;
+      if (!digits) {
+        throw SqlError(SqlError::Kind::kStatement, "\"" + param.value + "\" is not an integer");
+      }
+      rendered += param.value;
+      continue;
+    }
+    rendered += "_utf8mb4 X'";
+    for (unsigned char byte : param.value) {
+      rendered.push_back(kDigits[byte >> 4]);
+      rendered.push_back(kDigits[byte & 0x0f]);
+    }
+    rendered += "' COLLATE utf8mb4_bin";
+  }
+  return rendered;
+}
+
 }  // namespace
 
 std::optional<std::string> unsupportedSetting(const DatabaseConfig& config) {
@@ -207,7 +241,13 @@ uint64_t MysqlConnection::execute(const sql::Statement& statement,
 std::vector<sql::SqlRow> MysqlConnection::query(const sql::Statement& statement,
                                                 std::span<const sql::SqlParam> params) {
   return translated([&] {
-    std::unique_ptr<::sql::ResultSet> result(bind(statement, params).executeQuery());
+    std::unique_ptr<::sql::ResultSet> result;
+    if (statement.name.empty()) {
+      const sql::BoundStatement bound{statement.text, {params.begin(), params.end()}};
+      result.reset(plain_->executeQuery(inlineParams(bound)));
+    } else {
+      result.reset(bind(statement, params).executeQuery());
+    }
     const unsigned int columns = result->getMetaData()->getColumnCount();
     std::vector<sql::SqlRow> rows;
     while (result->next()) {
@@ -226,43 +266,6 @@ std::vector<sql::SqlRow> MysqlConnection::query(const sql::Statement& statement,
   });
 }
 
-namespace {
-
-// Writes `statement` with each ? replaced by a literal: integers as digits, everything else
-// as a hex literal with a character set, which needs no escaping.
-std::string inlineParams(const sql::BoundStatement& statement) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string rendered;
-  size_t next = 0;
-  for (char c : statement.text) {
-    if (c != '?') {
-      rendered.push_back(c);
-      continue;
-    }
-    if (next >= statement.params.size()) {
-      throw SqlError(SqlError::Kind::kStatement, "statement has more placeholders than values");
-    }
-    const sql::SqlParam& param = statement.params[next++];
-    if (param.integer) {
-      const bool digits = !param.value.empty() &&
-                          param.value.find_first_not_of("-0123456789") == std::string::npos;
-      if (!digits) {
-        throw SqlError(SqlError::Kind::kStatement, "\"" + param.value + "\" is not an integer");
-      }
-      rendered += param.value;
-      continue;
-    }
-    rendered += "_utf8mb4 X'";
-    for (unsigned char byte : param.value) {
-      rendered.push_back(kDigits[byte >> 4]);
-      rendered.push_back(kDigits[byte & 0x0f]);
-    }
-    rendered += "' COLLATE utf8mb4_bin";
-  }
-  return rendered;
-}
-
-}  // namespace
 
 std::vector<sql::BatchResult> MysqlConnection::executeBatch(
     std::span<const sql::BoundStatement> statements) {

@@ -189,15 +189,22 @@ void PgConnection::rollback() noexcept {
 pqxx::result PgConnection::run(const sql::Statement& statement,
                                std::span<const sql::SqlParam> params) {
   return translated([&] {
-    if (prepared_.insert(statement.name).second) {
-      connection_->prepare(statement.name, statement.text);
-    }
     std::vector<std::string> values;
     values.reserve(params.size());
     for (const sql::SqlParam& param : params) {
       values.push_back(param.value);
     }
     const auto dynamic = pqxx::prepare::make_dynamic_params(values);
+    if (statement.name.empty()) {
+      if (transaction_ != nullptr) {
+        return transaction_->exec_params(statement.text, dynamic);
+      }
+      pqxx::nontransaction single(*connection_);
+      return single.exec_params(statement.text, dynamic);
+    }
+    if (prepared_.insert(statement.name).second) {
+      connection_->prepare(statement.name, statement.text);
+    }
     if (transaction_ != nullptr) {
       return transaction_->exec_prepared(statement.name, dynamic);
     }

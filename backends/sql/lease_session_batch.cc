@@ -5,7 +5,7 @@
 // are prepared once per connection, so a batch costs the server no parsing or planning per row.
 // MySQL has no arrays and no RETURNING on UPDATE. Its adds go into one multi-row INSERT per
 // family, and one SELECT afterwards reads back every added address and every row of the
-// clients the lookups name; the session works out from those rows which adds applied and which
+// clients the lookups name. From those rows the session decides which adds applied and which
 // rows each lookup matches. Updates and removes stay one statement each, with a SELECT
 // ROW_COUNT() after each. Everything is sent as one multi-statement request.
 #include <algorithm>
@@ -185,7 +185,7 @@ WriteOutcome missedOutcome(const WriteOp& op) {
 }
 
 // True when the rows of one client identifier (client identifier, DUID or hardware address)
-// contain every match of `query`, so a read-back by identifier can answer it. Hostname
+// contain every match of `query`, so a read-back by identifier returns all its matches. Hostname
 // matching is left to the server, whose case folding the session does not repeat.
 bool readBackCanAnswer(const LeaseQuery4& query) {
   return (query.client_id || query.hwaddr) && !query.hostname && !query.after &&
@@ -214,7 +214,7 @@ bool matchesQuery(const LeaseQuery6& query, const Lease6& lease) {
          (!query.state || lease.state == *query.state);
 }
 
-// True when every lookup in `ops` can be answered by a read-back (readBackCanAnswer).
+// True when a read-back returns every match of every lookup in `ops` (readBackCanAnswer).
 bool readBackCanAnswerAll(std::span<WriteOp* const> ops) {
   for (const WriteOp* op : ops) {
     if (const auto* queries = std::get_if<EitherQuery4>(&op->lookup)) {
@@ -245,11 +245,10 @@ void addUnique(std::vector<std::string>& values, const std::vector<uint8_t>& byt
 
 // The read-back SELECT: every row at one of `addresses` (column text, as addressValue()
 // writes it) or with a client identifier, DUID or hardware address that one of `queries`
-// names. Sets `name` to a name unique to the statement's shape.
-// REQUIRES: readBackCanAnswer(*query) for every query.
+// names. REQUIRES: readBackCanAnswer(*query) for every query.
 template <typename LeaseT, typename Query>
 StatementBuilder readBackSelect(Dialect dialect, const std::vector<std::string>& addresses,
-                                const std::vector<const Query*>& queries, std::string& name) {
+                                const std::vector<const Query*>& queries) {
   std::vector<std::string> client_ids;  // client identifiers (DHCPv4) or DUIDs (DHCPv6)
   std::vector<std::string> hwaddrs;
   for (const Query* query : queries) {
@@ -273,7 +272,7 @@ StatementBuilder readBackSelect(Dialect dialect, const std::vector<std::string>&
   select.sql("SELECT ").selectList(columnsOf<LeaseT>()).sql(" FROM ").sql(table);
   if (dialect == Dialect::kMysql) {
     // FORCE INDEX makes MariaDB read each index for its own list and merge the row sets
-    // (index_merge), whatever its estimates say.
+    // (index_merge), whatever its row estimates are.
     std::string indexes = "PRIMARY";
     if (!client_ids.empty()) {
       indexes += ", " + table + "_by_" + client_column;
@@ -299,8 +298,6 @@ StatementBuilder readBackSelect(Dialect dialect, const std::vector<std::string>&
     }
     select.sql(")");
   }
-  name = "read_back" + familySuffix<LeaseT>() + "_" + std::to_string(addresses.size()) + "_" +
-         std::to_string(client_ids.size()) + "_" + std::to_string(hwaddrs.size());
   return select;
 }
 
@@ -370,8 +367,7 @@ void LeaseSession::appendReadBack(std::span<WriteOp* const> ops,
       queries.push_back(&either->second);
     }
   }
-  std::string name;
-  const StatementBuilder select = readBackSelect<LeaseT>(Dialect::kMysql, addresses, queries, name);
+  const StatementBuilder select = readBackSelect<LeaseT>(Dialect::kMysql, addresses, queries);
   part.select_index = statements.size();
   statements.push_back({select.text(), select.params()});
 }
@@ -684,10 +680,10 @@ std::vector<EitherAndLease<LeaseT>> LeaseSession::findEitherAndGetCombined(
     queries.push_back(&request.first);
     queries.push_back(&request.second);
   }
-  std::string name;
-  const StatementBuilder select =
-      readBackSelect<LeaseT>(connection_->dialect(), addresses, queries, name);
-  const std::vector<SqlRow> rows = connection_->query(select.statement(name), select.params());
+  // Unnamed: its text differs with every mix of requests, and keeping each prepared would run
+  // into the server's cap on prepared statements (MySQL: max_prepared_stmt_count).
+  const StatementBuilder select = readBackSelect<LeaseT>(connection_->dialect(), addresses, queries);
+  const std::vector<SqlRow> rows = connection_->query(select.statement(""), select.params());
 
   std::vector<EitherAndLease<LeaseT>> found(requests.size());
   for (const auto& [row, lease] : decodeKeepingRows<LeaseT>(rows)) {

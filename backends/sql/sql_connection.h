@@ -13,7 +13,9 @@
 
 namespace leasehold::sql {
 
-// A statement and the name it is prepared under; one name always denotes the same text.
+// A statement and the name it is prepared under; one name always denotes the same text. An
+// empty name runs the text once without keeping it prepared, for statements whose text varies
+// so much that keeping each prepared would pile up (the server caps prepared statements).
 struct Statement {
   std::string name;
   std::string text;

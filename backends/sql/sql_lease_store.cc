@@ -169,9 +169,9 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
     enum class State { kWaiting, kTaken, kDone } state = State::kWaiting;
   };
 
-  // Runs `request` together with the requests of other callers that wait at the same time:
-  // at most kCombinedReadsInFlight statements run at once, and a caller that finds them all
-  // busy waits until one ends, then runs every request that waits by then in one statement
+  // Runs `request` together with the requests of other callers that wait at the same time.
+  // At most kCombinedReadsInFlight statements run at once. A caller that finds them all busy
+  // waits until one ends, then runs every request waiting by then in one statement
   // (findEitherAndGetMany). At low rates each request runs alone and waits for nothing; under
   // load one statement serves many DISCOVERs, which is where the database saves its CPU.
   StoreResult<EitherAndLease<LeaseT>> findEitherAndGetCombined(EitherGet<LeaseT> request) {

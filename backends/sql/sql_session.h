@@ -102,8 +102,8 @@ class SqlSession {
   virtual EitherAndLease<Lease6> findEitherAndGet(const LeaseQuery6& first,
                                                   const LeaseQuery6& second,
                                                   const IPv6Address& address) = 0;
-  // findEitherAndGet() for each request, in request order. A session may answer them all with
-  // one statement; this default runs one per request.
+  // Returns findEitherAndGet() for each request, in request order. A session may run one
+  // statement for all of them; this default runs one per request.
   virtual std::vector<EitherAndLease<Lease4>> findEitherAndGetMany(
       std::span<const EitherGet<Lease4>> requests) {
     std::vector<EitherAndLease<Lease4>> found;
