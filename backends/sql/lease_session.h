@@ -60,7 +60,8 @@ class LeaseSession final : public SqlSession {
   struct ReadBackPart {
     std::vector<WriteOp*> adds;                         // in the multi-row INSERT
     std::vector<std::pair<WriteOp*, size_t>> row_writes;  // updates and removes, statement index
-    size_t select_index = 0;                            // the read-back SELECT, when adds exist
+    size_t taken_index = 0;   // the SELECT of addresses taken before the INSERT, when adds exist
+    size_t select_index = 0;  // the read-back SELECT, when adds exist
   };
 
   void commitSetBased(std::span<WriteOp* const> ops);

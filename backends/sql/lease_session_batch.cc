@@ -336,6 +336,21 @@ void LeaseSession::appendReadBack(std::span<WriteOp* const> ops,
     return;
   }
 
+  // The addresses already taken before the INSERT: an add there conflicts even when the
+  // stored lease equals it (a second import of the same lease file).
+  std::vector<std::string> addresses;
+  for (const WriteOp* op : part.adds) {
+    addresses.push_back(addressValue(std::get<LeaseT>(op->lease).address));
+  }
+  StatementBuilder taken(Dialect::kMysql);
+  taken.sql("SELECT address FROM ").sql(table).sql(" WHERE address IN (");
+  for (size_t i = 0; i < addresses.size(); ++i) {
+    taken.sql(i == 0 ? "" : ", ").param(addressKind<LeaseT>(), addresses[i]);
+  }
+  taken.sql(")");
+  part.taken_index = statements.size();
+  statements.push_back({taken.text(), taken.params()});
+
   // ON DUPLICATE KEY UPDATE turns an add over a taken address into a no-op that the read-back
   // reports as a conflict. IGNORE would also hide a row the server rejects for another reason
   // (a CHECK constraint, a value too long), which must fail the batch instead.
@@ -356,10 +371,6 @@ void LeaseSession::appendReadBack(std::span<WriteOp* const> ops,
   insert.sql(" ON DUPLICATE KEY UPDATE address = address");
   statements.push_back({insert.text(), insert.params()});
 
-  std::vector<std::string> addresses;
-  for (const WriteOp* op : part.adds) {
-    addresses.push_back(addressValue(std::get<LeaseT>(op->lease).address));
-  }
   std::vector<const Query*> queries;
   for (const WriteOp* op : part.adds) {
     if (const auto* either = std::get_if<Either>(&op->lookup)) {
@@ -384,6 +395,12 @@ void LeaseSession::applyReadBack(const ReadBackPart& part, const std::vector<Bat
   }
 
   const auto rows = decodeKeepingRows<LeaseT>(results.at(part.select_index).rows);
+  std::vector<std::string> taken;
+  for (const SqlRow& row : results.at(part.taken_index).rows) {
+    if (!row.empty() && row[0]) {
+      taken.push_back(*row[0]);
+    }
+  }
   for (WriteOp* op : part.adds) {
     const LeaseT& lease = std::get<LeaseT>(op->lease);
     // The row at the address is this add's when it holds exactly its values: an add that lost
@@ -391,8 +408,11 @@ void LeaseSession::applyReadBack(const ReadBackPart& part, const std::vector<Bat
     const auto stored = std::find_if(rows.begin(), rows.end(), [&](const auto& row) {
       return row.second.address == lease.address;
     });
-    op->outcome = stored != rows.end() && stored->second == lease ? WriteOutcome::kApplied
-                                                                  : WriteOutcome::kConflict;
+    const bool was_taken = std::find(taken.begin(), taken.end(), addressValue(lease.address)) !=
+                           taken.end();
+    op->outcome = !was_taken && stored != rows.end() && stored->second == lease
+                      ? WriteOutcome::kApplied
+                      : WriteOutcome::kConflict;
     const auto* either = std::get_if<Either>(&op->lookup);
     if (either == nullptr) {
       continue;
@@ -663,11 +683,7 @@ std::vector<EitherAndLease<LeaseT>> LeaseSession::findEitherAndGetCombined(
         return readBackCanAnswer(request.first) && readBackCanAnswer(request.second);
       });
   if (!combinable) {
-    std::vector<EitherAndLease<LeaseT>> found;
-    for (const auto& request : requests) {
-      found.push_back(findEitherAndGet(request.first, request.second, request.address));
-    }
-    return found;
+    return findEachEitherAndGet(*this, requests);
   }
 
   std::vector<std::string> addresses;

@@ -77,6 +77,13 @@ struct GapRange {
   unsigned __int128 high = 0;
 };
 
+class SqlSession;
+
+// Runs session.findEitherAndGet() once per request and returns the results in request order.
+template <typename LeaseT>
+std::vector<EitherAndLease<LeaseT>> findEachEitherAndGet(
+    SqlSession& session, std::span<const EitherGet<LeaseT>> requests);
+
 class SqlSession {
  public:
   virtual ~SqlSession() = default;
@@ -106,19 +113,11 @@ class SqlSession {
   // statement for all of them; this default runs one per request.
   virtual std::vector<EitherAndLease<Lease4>> findEitherAndGetMany(
       std::span<const EitherGet<Lease4>> requests) {
-    std::vector<EitherAndLease<Lease4>> found;
-    for (const auto& request : requests) {
-      found.push_back(findEitherAndGet(request.first, request.second, request.address));
-    }
-    return found;
+    return findEachEitherAndGet(*this, requests);
   }
   virtual std::vector<EitherAndLease<Lease6>> findEitherAndGetMany(
       std::span<const EitherGet<Lease6>> requests) {
-    std::vector<EitherAndLease<Lease6>> found;
-    for (const auto& request : requests) {
-      found.push_back(findEitherAndGet(request.first, request.second, request.address));
-    }
-    return found;
+    return findEachEitherAndGet(*this, requests);
   }
   virtual std::vector<Lease4> findExpired4(UnixTime now, size_t limit) = 0;
   virtual std::vector<Lease6> findExpired6(UnixTime now, size_t limit) = 0;
@@ -136,5 +135,16 @@ class SqlSession {
   // since the last call, and resets it.
   virtual uint64_t takeSkippedRows() = 0;
 };
+
+template <typename LeaseT>
+std::vector<EitherAndLease<LeaseT>> findEachEitherAndGet(
+    SqlSession& session, std::span<const EitherGet<LeaseT>> requests) {
+  std::vector<EitherAndLease<LeaseT>> found;
+  found.reserve(requests.size());
+  for (const auto& request : requests) {
+    found.push_back(session.findEitherAndGet(request.first, request.second, request.address));
+  }
+  return found;
+}
 
 }  // namespace leasehold::sql

@@ -147,6 +147,19 @@ TEST_P(SqlStoreTest, SecondAddOfAddressConflicts) {
   EXPECT_EQ(counter("lease-db-write-conflicts"), 1);
 }
 
+TEST_P(SqlStoreTest, SecondAddOfIdenticalLeaseConflicts) {
+  const Lease4 lease = lease4("192.0.2.2", 1);
+  Lease6 lease_v6 = lease6("2001:db8::2", 1);
+  ASSERT_TRUE(leases4().add(lease));
+  ASSERT_TRUE(leases6().add(lease_v6));
+  const auto second = leases4().add(lease);
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, Code::kConflict);
+  const auto second_v6 = leases6().add(lease_v6);
+  ASSERT_FALSE(second_v6);
+  EXPECT_EQ(second_v6.error().code, Code::kConflict);
+}
+
 TEST_P(SqlStoreTest, CompareAndSetAppliesOnlyToExpectedLease) {
   const Lease4 original = lease4("192.0.2.2");
   ASSERT_TRUE(leases4().add(original));
