@@ -342,14 +342,14 @@ void LeaseSession::appendReadBack(std::span<WriteOp* const> ops,
   for (const WriteOp* op : part.adds) {
     addresses.push_back(addressValue(std::get<LeaseT>(op->lease).address));
   }
-  StatementBuilder taken(Dialect::kMysql);
-  taken.sql("SELECT address FROM ").sql(table).sql(" WHERE address IN (");
+  StatementBuilder taken_select(Dialect::kMysql);
+  taken_select.sql("SELECT address FROM ").sql(table).sql(" WHERE address IN (");
   for (size_t i = 0; i < addresses.size(); ++i) {
-    taken.sql(i == 0 ? "" : ", ").param(addressKind<LeaseT>(), addresses[i]);
+    taken_select.sql(i == 0 ? "" : ", ").param(addressKind<LeaseT>(), addresses[i]);
   }
-  taken.sql(")");
+  taken_select.sql(")");
   part.taken_index = statements.size();
-  statements.push_back({taken.text(), taken.params()});
+  statements.push_back({taken_select.text(), taken_select.params()});
 
   // ON DUPLICATE KEY UPDATE turns an add over a taken address into a no-op that the read-back
   // reports as a conflict. IGNORE would also hide a row the server rejects for another reason
@@ -395,10 +395,10 @@ void LeaseSession::applyReadBack(const ReadBackPart& part, const std::vector<Bat
   }
 
   const auto rows = decodeKeepingRows<LeaseT>(results.at(part.select_index).rows);
-  std::vector<std::string> taken;
+  std::vector<std::string> taken_addresses;
   for (const SqlRow& row : results.at(part.taken_index).rows) {
     if (!row.empty() && row[0]) {
-      taken.push_back(*row[0]);
+      taken_addresses.push_back(*row[0]);
     }
   }
   for (WriteOp* op : part.adds) {
@@ -408,8 +408,8 @@ void LeaseSession::applyReadBack(const ReadBackPart& part, const std::vector<Bat
     const auto stored = std::find_if(rows.begin(), rows.end(), [&](const auto& row) {
       return row.second.address == lease.address;
     });
-    const bool was_taken = std::find(taken.begin(), taken.end(), addressValue(lease.address)) !=
-                           taken.end();
+    const bool was_taken = std::find(taken_addresses.begin(), taken_addresses.end(),
+                                     addressValue(lease.address)) != taken_addresses.end();
     op->outcome = !was_taken && stored != rows.end() && stored->second == lease
                       ? WriteOutcome::kApplied
                       : WriteOutcome::kConflict;
