@@ -172,8 +172,8 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
   // Runs `request` together with the requests of other callers that wait at the same time.
   // At most kCombinedReadsInFlight statements run at once. A caller that finds them all busy
   // waits until one ends, then runs every request waiting by then in one statement
-  // (findEitherAndGetMany). At low rates each request runs alone and waits for nothing; under
-  // load one statement serves many DISCOVERs, which is where the database saves its CPU.
+  // (findEitherAndGetMany). At low rates each request therefore runs alone without waiting.
+  // Under load one statement serves many DISCOVERs, so the database spends less CPU per lease.
   StoreResult<EitherAndLease<LeaseT>> findEitherAndGetCombined(EitherGet<LeaseT> request) {
     CombinedRead own{std::move(request)};
     std::unique_lock lock(combiner_mutex_);
@@ -212,8 +212,10 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
         } else if (i < found->size()) {
           batch[i]->result = std::move((*found)[i]);
         } else {
-          batch[i]->result = makeUnexpected(
-              StoreError{StoreError::Code::kInternal, "a combined read returned too few results"});
+          batch[i]->result = makeUnexpected(StoreError{
+              StoreError::Code::kInternal,
+              "combined lease read failed: " + std::to_string(found->size()) + " results for " +
+                  std::to_string(batch.size()) + " requests"});
         }
         batch[i]->state = CombinedRead::State::kDone;
       }
@@ -329,8 +331,9 @@ class SqlLeaseTable final : public LeaseTable<LeaseT> {
 
   SqlLeaseStore::Core& core_;
 
-  // Statements of combined reads that run at once, and requests per statement. Two in flight
-  // keep a database busy from one node while letting requests queue up to be combined.
+  // The max number of combined-read statements running at once, and of requests per statement.
+  // NOTE: two in flight is a guess that lets requests queue up to be combined. Other values
+  // were not measured.
   static constexpr size_t kCombinedReadsInFlight = 2;
   static constexpr size_t kMaxCombinedReads = 64;
   std::mutex combiner_mutex_;

@@ -113,8 +113,8 @@ class Service {
     }
   }
 
-  // Returns true when `received` waited longer than kMaxQueueWait, and logs a rate-limited
-  // warning saying so. A datagram without an arrival time never waited too long.
+  // Returns true, and logs a rate-limited warning, when `received` waited longer than
+  // kMaxQueueWait. Returns false for a datagram without an arrival time.
   static bool waitedTooLong(const Received& received) {
     if (received.arrived == std::chrono::system_clock::time_point{}) {
       return false;

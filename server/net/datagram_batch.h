@@ -17,8 +17,8 @@ namespace leasehold::net {
 // so the daemon can tell how long a query waited in the socket's queue. Returns false when the
 // kernel refuses; datagrams then carry no time and are never dropped for their age.
 inline bool enableReceiveTimestamps(int fd) {
-  const int one = 1;
-  return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) == 0;
+  const int enabled = 1;
+  return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &enabled, sizeof enabled) == 0;
 }
 
 // Stores the arrival time that `control` carries in `arrived` and returns true when `control`

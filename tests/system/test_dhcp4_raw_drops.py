@@ -11,7 +11,6 @@ import struct
 import unittest
 
 from harness import control, dhcp4, server
-from harness.process import wait_until
 from harness.testcase import SystemTestCase
 
 STATISTICS_TIMEOUT = 10
@@ -51,7 +50,8 @@ def dhcp_frame(source_mac, payload, *, corrupt_ip_checksum=False, corrupt_udp_ch
     return b"\xff" * 6 + source_mac + struct.pack("!H", ETH_P_IP) + ip + udp
 
 
-class Dhcp4RawDropsTest(SystemTestCase):
+class RawDhcp4Case(SystemTestCase):
+    """A DHCPv4 server on raw sockets and a client end that writes Ethernet frames itself."""
 
     def setUp(self):
         super().setUp()
@@ -74,18 +74,10 @@ class Dhcp4RawDropsTest(SystemTestCase):
             (dhcp4.OPTION_MESSAGE_TYPE, bytes([dhcp4.DISCOVER]))]).encode()
 
     def wait_for_statistics(self, expected):
-        def reached():
-            current = control.statistics(self.socket_path)
-            if all(current.get(name, 0) == value for name, value in expected.items()):
-                return current
-            return None
-        try:
-            return wait_until(reached, STATISTICS_TIMEOUT, f"statistics {expected}")
-        except Exception:
-            current = control.statistics(self.socket_path)
-            raise AssertionError(
-                f"expected {expected}, got "
-                f"{ {name: current.get(name) for name in expected} }") from None
+        return control.wait_for_statistics(self.socket_path, expected, STATISTICS_TIMEOUT)
+
+
+class Dhcp4RawDropsTest(RawDhcp4Case):
 
     def test_valid_frame_is_served(self):
         self.raw.send(dhcp_frame(self.mac, self.discover(1)))

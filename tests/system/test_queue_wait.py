@@ -12,11 +12,11 @@ import socket
 import time
 import unittest
 
-from harness import control, dhcp4, dhcp6, netns, server
+from harness import control, dhcp6, netns, server
 from harness.dhcp6 import OPT_CLIENTID, OPT_ELAPSED_TIME, SOLICIT, ia_na
 from harness.process import wait_until
 from harness.testcase import SystemTestCase
-from test_dhcp4_raw_drops import dhcp_frame
+from test_dhcp4_raw_drops import RawDhcp4Case, dhcp_frame
 
 STALE_QUERIES = 5
 # Longer than the daemon's 500 ms limit, with room for a slow machine's scheduling.
@@ -55,18 +55,7 @@ class QueueWaitCase(SystemTestCase):
             os.kill(self.server.process.pid, signal.SIGCONT)
 
     def wait_for_statistics(self, expected):
-        def reached():
-            current = control.statistics(self.socket_path)
-            if all(current.get(name, 0) == value for name, value in expected.items()):
-                return current
-            return None
-        try:
-            return wait_until(reached, STATISTICS_TIMEOUT, f"statistics {expected}")
-        except Exception:
-            current = control.statistics(self.socket_path)
-            raise AssertionError(
-                f"expected {expected}, got "
-                f"{ {name: current.get(name) for name in expected} }") from None
+        return control.wait_for_statistics(self.socket_path, expected, STATISTICS_TIMEOUT)
 
     def run_stale_then_fresh(self, send_query, family, replies_sent):
         self.pause_server()
@@ -84,28 +73,10 @@ class QueueWaitCase(SystemTestCase):
         self.wait_for_statistics({f"{prefix}-queue-full": STALE_QUERIES, replies_sent: 1})
 
 
-class Dhcp4QueueWaitTest(QueueWaitCase):
-
-    def setUp(self):
-        super().setUp()
-        self.link = self.make_link()
-        interface = self.link.server_interface
-        self.socket_path = os.path.join(self.workdir, "control.sock")
-        config = server.dhcp4_config(
-            self.workdir, interface,
-            [server.direct_subnet4(1, "192.0.2.100 - 192.0.2.199", interface)])
-        config["Dhcp4"]["control-socket"] = {"socket-type": "unix",
-                                             "socket-name": self.socket_path}
-        self.server = self.start_server(4, self.link, config)
-        self.raw = self.link.client.socket(socket.AF_PACKET, socket.SOCK_RAW)
-        self.raw.bind((self.link.client_interface, 0))
-        self.addCleanup(self.raw.close)
-        self.mac = dhcp4.mac_bytes(self.link.client_mac())
+class Dhcp4QueueWaitTest(RawDhcp4Case, QueueWaitCase):
 
     def send_discover(self, number):
-        discover = dhcp4.Dhcp4Message(xid=number, chaddr=self.mac, flags=0x8000, options=[
-            (dhcp4.OPTION_MESSAGE_TYPE, bytes([dhcp4.DISCOVER]))]).encode()
-        self.raw.send(dhcp_frame(self.mac, discover))
+        self.raw.send(dhcp_frame(self.mac, self.discover(number)))
 
     def test_stale_discovers_are_dropped_and_counted(self):
         self.run_stale_then_fresh(self.send_discover, 4, "pkt4-offer-sent")

@@ -11,6 +11,7 @@ import http.client
 import json
 import socket
 import ssl
+import time
 
 ANSWER_TIMEOUT_SECONDS = 30.0
 TIMEOUT_SECONDS = 10
@@ -64,6 +65,24 @@ def command(socket_path, name, arguments=None):
                 break
             answer += chunk
     return json.loads(answer)
+
+
+def wait_for_statistics(socket_path, expected, timeout=10):
+    """Poll statistic-get-all until every statistic in expected has its value, and return all.
+
+    Missing statistics count as 0. Raises AssertionError naming the expected and the last
+    values when timeout seconds pass first.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        current = statistics(socket_path)
+        if all(current.get(name, 0) == value for name, value in expected.items()):
+            return current
+        if time.monotonic() >= deadline:
+            raise AssertionError(
+                f"timed out after {timeout} s waiting for statistics {expected}, got "
+                f"{ {name: current.get(name) for name in expected} }")
+        time.sleep(0.1)
 
 
 def statistics(socket_path):
